@@ -1,0 +1,248 @@
+"""The article model: fields and blocks of prose that remember where they came from.
+
+A reader turns a source (plain text, Markdown, HTML, CMS JSON) into an :class:`Article`. Each
+:class:`Block` holds the prose a rule reads (markup removed, entities decoded) and a
+:class:`TextMap` from positions in that prose back to code-point offsets in the original source,
+so that findings and fixes land in the raw Markdown or HTML.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Iterator, Mapping
+
+#: Article fields, in the order they appear in a story.
+FIELDS = ("headline", "dek", "byline", "dateline", "body")
+#: Scopes a rule can target: the fields, plus finer divisions of the body.
+SCOPES = FIELDS + ("paragraph", "sentence", "quote", "text")
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A run of block text ``[text_start, text_end)`` taken from ``[source_start, source_end)``.
+
+    Runs of equal length map character for character. A run of unequal length is atomic (an HTML
+    entity such as ``&amp;`` or a JSON escape): it maps as a whole.
+    """
+
+    text_start: int
+    text_end: int
+    source_start: int
+    source_end: int
+
+    @property
+    def linear(self) -> bool:
+        return self.text_end - self.text_start == self.source_end - self.source_start
+
+
+@dataclass(frozen=True, slots=True)
+class TextMap:
+    """Maps offsets in a block's text to offsets in the article source."""
+
+    pieces: tuple[Piece, ...]
+
+    @classmethod
+    def contiguous(cls, source_start: int, length: int) -> "TextMap":
+        return cls((Piece(0, length, source_start, source_start + length),))
+
+    def _find(self, offset: int, *, prefer_end: bool) -> Piece:
+        pieces = self.pieces
+        lo, hi = 0, len(pieces)
+        while lo < hi:  # the last piece starting at or before offset
+            mid = (lo + hi) // 2
+            if pieces[mid].text_start <= offset:
+                lo = mid + 1
+            else:
+                hi = mid
+        index = max(lo - 1, 0)
+        if prefer_end:
+            # An end offset on a boundary belongs to the piece before it, so a span that ends
+            # just before markup does not swallow the markup.
+            while index > 0 and pieces[index].text_start >= offset:
+                index -= 1
+        return pieces[index]
+
+    def to_source(self, offset: int, *, end: bool = False) -> int:
+        """The source offset of a text offset; ``end`` marks the exclusive end of a span."""
+        if not self.pieces:
+            return 0
+        piece = self._find(offset, prefer_end=end)
+        if piece.linear:
+            delta = min(max(offset - piece.text_start, 0), piece.text_end - piece.text_start)
+            return piece.source_start + delta
+        if end:
+            return piece.source_end if offset > piece.text_start else piece.source_start
+        return piece.source_start if offset < piece.text_end else piece.source_end
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The source span of the text span ``[start, end)``."""
+        if start == end:
+            position = self.to_source(start)
+            return position, position
+        return self.to_source(start), self.to_source(end, end=True)
+
+    def slice(self, start: int, end: int) -> "TextMap":
+        """The map of ``text[start:end]``, re-based to start at 0."""
+        out: list[Piece] = []
+        for piece in self.pieces:
+            if piece.text_end <= start or piece.text_start >= end:
+                if not (piece.text_start == piece.text_end == start):
+                    continue
+            lo, hi = max(piece.text_start, start), min(piece.text_end, end)
+            if piece.linear:
+                src_lo = piece.source_start + (lo - piece.text_start)
+                src_hi = piece.source_start + (hi - piece.text_start)
+            else:
+                src_lo, src_hi = piece.source_start, piece.source_end
+            out.append(Piece(lo - start, hi - start, src_lo, src_hi))
+        return TextMap(tuple(out))
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A scoped piece of prose: a headline, a paragraph, a sentence, a quotation.
+
+    ``kind`` is what the block is (``headline``, ``paragraph``, ``subhead``, ``sentence``,
+    ``quote`` ...); ``field`` is the article field it belongs to; ``index`` counts blocks of the
+    same kind within the field (paragraph 0 is the lede).
+    """
+
+    kind: str
+    field: str
+    text: str
+    map: TextMap
+    index: int = 0
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        return self.map.span(start, end)
+
+    @property
+    def source_start(self) -> int:
+        return self.map.to_source(0)
+
+    @property
+    def source_end(self) -> int:
+        return self.map.to_source(len(self.text), end=True)
+
+    def sub(self, kind: str, start: int, end: int, index: int = 0) -> "Block":
+        """A block for ``text[start:end]`` of this one (a sentence of a paragraph, say)."""
+        return Block(kind, self.field, self.text[start:end], self.map.slice(start, end), index)
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """An inline ``copydesk-disable`` region: ``rule`` (or prefix, or ``None`` = all) is off in
+    ``[start, end)`` of the source."""
+
+    rule: str | None
+    start: int
+    end: int
+
+    def covers(self, rule_id: str, start: int) -> bool:
+        if not self.start <= start < self.end:
+            return False
+        return self.rule is None or rule_id == self.rule or rule_id.startswith(self.rule + ".")
+
+
+@dataclass(frozen=True)
+class Article:
+    """A story: its source text, its blocks in source order, and its metadata."""
+
+    source: str
+    format: str
+    blocks: tuple[Block, ...]
+    meta: Mapping[str, str] = field(default_factory=dict)
+    suppressions: tuple[Suppression, ...] = ()
+    path: str | None = None
+
+    # -- fields -------------------------------------------------------------------------------
+    def field(self, name: str) -> tuple[Block, ...]:
+        return tuple(block for block in self.blocks if block.field == name)
+
+    @property
+    def headline(self) -> Block | None:
+        found = self.field("headline")
+        return found[0] if found else None
+
+    @cached_property
+    def paragraphs(self) -> tuple[Block, ...]:
+        """Body paragraphs in order (subheads excluded)."""
+        return tuple(b for b in self.blocks if b.field == "body" and b.kind == "paragraph")
+
+    @cached_property
+    def sentences(self) -> tuple[Block, ...]:
+        from .sentences import split_sentences
+
+        out: list[Block] = []
+        for block in self.blocks:
+            if block.field != "body":
+                continue
+            for start, end in split_sentences(block.text):
+                out.append(block.sub("sentence", start, end, len(out)))
+        return tuple(out)
+
+    @cached_property
+    def quotes(self) -> tuple[Block, ...]:
+        from .sentences import find_quotations
+
+        out: list[Block] = []
+        for block in self.blocks:
+            if block.field != "body":
+                continue
+            for start, end in find_quotations(block.text):
+                out.append(block.sub("quote", start, end, len(out)))
+        return tuple(out)
+
+    @cached_property
+    def quote_spans(self) -> tuple[tuple[int, int], ...]:
+        """Source spans of direct quotations, sorted, for protecting them from fixes."""
+        return tuple(sorted(q.source_span(0, len(q.text)) for q in self.quotes))
+
+    def in_quotation(self, start: int, end: int) -> bool:
+        spans = self.quote_spans
+        index = bisect.bisect_right(spans, (start, float("inf"))) - 1
+        return index >= 0 and spans[index][0] <= start and end <= spans[index][1]
+
+    def scope(self, name: str) -> tuple[Block, ...]:
+        """The blocks a rule with this scope reads."""
+        if name == "paragraph":
+            return self.paragraphs
+        if name == "sentence":
+            return self.sentences
+        if name == "quote":
+            return self.quotes
+        if name == "text":
+            return self.blocks
+        return self.field(name)
+
+    @cached_property
+    def body_text(self) -> str:
+        return "\n\n".join(block.text for block in self.blocks if block.field == "body")
+
+    # -- positions ------------------------------------------------------------------------------
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        starts = [0]
+        find = self.source.find
+        index = find("\n")
+        while index != -1:
+            starts.append(index + 1)
+            index = find("\n", index + 1)
+        return starts
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a source offset; columns count code points."""
+        line = bisect.bisect_right(self._line_starts, offset) - 1
+        return line + 1, offset - self._line_starts[line] + 1
+
+    def line_text(self, line: int) -> str:
+        starts = self._line_starts
+        start = starts[line - 1]
+        end = starts[line] - 1 if line < len(starts) else len(self.source)
+        return self.source[start:end].rstrip("\r")
+
+    def iter_text(self) -> Iterator[str]:
+        for block in self.blocks:
+            yield block.text

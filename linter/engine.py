@@ -1,0 +1,92 @@
+"""The pure core: an article and rules in, findings out. No I/O happens here."""
+
+from __future__ import annotations
+
+import html
+import json
+import string
+from typing import Any, Iterable, Mapping, Sequence
+
+from .article import Article
+from .findings import Applicability, Edit, Finding, Fix
+from .ruletypes.base import LintContext, Match, RuleType
+
+_FORMATTER = string.Formatter()
+
+
+class _Placeholders(dict):
+    """Leaves an unknown ``{placeholder}`` in a message as it is instead of failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def format_message(template: str, values: Mapping[str, Any]) -> str:
+    try:
+        return _FORMATTER.vformat(template, (), _Placeholders(values))
+    except (ValueError, IndexError, AttributeError):
+        return template
+
+
+def escape_replacement(text: str, source_format: str) -> str:
+    """Replacement prose as it must be written into a source of this format."""
+    if source_format == "html":
+        return html.escape(text, quote=False)
+    if source_format == "cms-json":
+        return json.dumps(text, ensure_ascii=False)[1:-1]
+    return text
+
+
+def _finding(rule: RuleType, match: Match, article: Article) -> Finding:
+    spec = rule.spec
+    start, end = match.block.source_span(match.start, match.end)
+    values = {"actual": match.actual or match.block.text[match.start:match.end], "expected": match.expected or ""}
+    if match.data:
+        values.update(match.data)
+    message = format_message(match.message or spec.message, values)
+    fix = None
+    if match.edits is not None or match.replacement is not None:
+        applicability = match.applicability or spec.fix or Applicability.DISPLAY
+        if match.edits is not None:
+            edits = tuple(sorted(match.edits))
+        else:
+            edits = (Edit(start, end, escape_replacement(match.replacement, article.format)),)
+        if applicability is not Applicability.DISPLAY and not spec.fix_in_quotes:
+            # Never edit a direct quotation unless the rule says it may: show the fix instead.
+            if any(article.in_quotation(e.start, e.end) for e in edits):
+                applicability = Applicability.DISPLAY
+        fix = Fix(edits, applicability)
+    return Finding(
+        rule=spec.id,
+        category=spec.category,
+        severity=spec.severity,
+        message=message,
+        start=start,
+        end=end,
+        field=match.block.field,
+        fix=fix,
+        link=spec.link,
+    )
+
+
+def lint(article: Article, rules: Iterable[RuleType], context: LintContext | None = None) -> list[Finding]:
+    """Run ``rules`` over ``article`` and return its findings in source order."""
+    context = context or LintContext()
+    findings: dict[tuple[str, int, int], Finding] = {}
+    for rule in rules:
+        spec = rule.spec
+        if spec.styles and context.style not in spec.styles:
+            continue
+        for match in rule.check(article, context):
+            finding = _finding(rule, match, article)
+            if any(s.covers(finding.rule, finding.start) for s in article.suppressions):
+                continue
+            findings.setdefault((finding.rule, finding.start, finding.end), finding)
+    return sorted(findings.values(), key=lambda f: f.sort_key)
+
+
+def count_by_severity(findings: Sequence[Finding]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for finding in findings:
+        counts[finding.severity.value] = counts.get(finding.severity.value, 0) + 1
+    return counts

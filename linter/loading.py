@@ -1,0 +1,254 @@
+"""YAML rule files -> validated :class:`RuleSpec` and compiled rule objects.
+
+A rule's ID is its path under its pack root: ``rules/ap/dates.yml`` is ``ap.dates``. Every file
+is validated against one JSON Schema made of the keys all rules share plus its type's own keys;
+an error names the file, the line and the key.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.metadata import EntryPoint, entry_points
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import yaml
+
+from .article import SCOPES
+from .findings import Applicability, Severity
+from .ruletypes.base import RuleConfigError, RuleSpec, RuleType
+
+ENTRY_POINT_GROUP = "copydesk.rule_types"
+RULE_SUFFIXES = (".yml", ".yaml")
+
+_EXAMPLE = {
+    "oneOf": [
+        {"type": "string"},
+        {
+            "type": "object",
+            "properties": {
+                "text": {"type": "string"},
+                "output": {"type": "string"},
+                "format": {"enum": ["text", "markdown", "html"]},
+                "style": {"type": "string"},
+            },
+            "required": ["text"],
+            "additionalProperties": False,
+        },
+    ]
+}
+
+#: The keys every rule shares, in one place.
+SHARED_KEYS: dict[str, Any] = {
+    "type": {"type": "string"},
+    "message": {"type": "string", "minLength": 1},
+    "severity": {"enum": [s.value for s in Severity]},
+    "category": {"type": "string", "minLength": 1},
+    "scope": {"enum": list(SCOPES)},
+    "link": {"type": "string"},
+    "description": {"type": "string"},
+    "fix": {"enum": [a.value for a in Applicability]},
+    "styles": {"type": "array", "items": {"type": "string"}},
+    "fix_in_quotes": {"type": "boolean"},
+    "enabled": {"type": "boolean"},
+    "examples": {
+        "type": "object",
+        "properties": {
+            "valid": {"type": "array", "items": _EXAMPLE},
+            "invalid": {"type": "array", "items": _EXAMPLE},
+        },
+        "additionalProperties": False,
+    },
+}
+REQUIRED_SHARED = ("type", "message")
+
+
+class RuleLoadError(Exception):
+    """A rule file that cannot be used; the message names file, line and key."""
+
+    def __init__(self, path: Path | str, line: int | None, key: str | None, problem: str) -> None:
+        self.path, self.line, self.key, self.problem = str(path), line, key, problem
+        where = self.path + (f":{line}" if line else "")
+        what = f"key '{key}': " if key else ""
+        super().__init__(f"{where}: {what}{problem}")
+
+
+# -- rule type registry --------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def rule_type_entry_points() -> Mapping[str, EntryPoint]:
+    """Registered rule types by name; built-ins come through the same group as plugins."""
+    return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
+
+
+@lru_cache(maxsize=None)
+def rule_type(name: str) -> type[RuleType]:
+    """Import a rule type's module on first use only, so unused heavy types cost nothing."""
+    registry = rule_type_entry_points()
+    if name not in registry:
+        raise KeyError(name)
+    loaded = registry[name].load()
+    if not (isinstance(loaded, type) and issubclass(loaded, RuleType)):
+        raise TypeError(f"entry point {name!r} does not name a linter.RuleType subclass")
+    return loaded
+
+
+@lru_cache(maxsize=None)
+def _validator(type_name: str):
+    from jsonschema import Draft202012Validator
+
+    kind = rule_type(type_name)
+    schema = {
+        "type": "object",
+        "properties": {**SHARED_KEYS, **kind.options_schema},
+        "required": list(REQUIRED_SHARED) + list(kind.required_options),
+        "additionalProperties": False,
+    }
+    return Draft202012Validator(schema)
+
+
+# -- finding rule files ---------------------------------------------------------------------------
+def bundled_rules_dir() -> Path:
+    """The packs shipped with copydesk: inside the wheel, or ``rules/`` in a source checkout."""
+    here = Path(__file__).resolve().parent
+    installed = here / "_rules"
+    return installed if installed.is_dir() else here.parent / "rules"
+
+
+def rule_files(root: Path) -> Iterable[Path]:
+    """Rule files under a pack root; ``data/`` folders and ``_``-prefixed files are not rules."""
+    for path in sorted(root.rglob("*")):
+        if path.suffix not in RULE_SUFFIXES or not path.is_file():
+            continue
+        relative = path.relative_to(root)
+        if "data" in relative.parts[:-1] or any(p.startswith(("_", ".")) for p in relative.parts):
+            continue
+        yield path
+
+
+def rule_id(path: Path, root: Path) -> str:
+    return ".".join(path.relative_to(root).with_suffix("").parts)
+
+
+# -- loading ------------------------------------------------------------------------------------
+def _line_of(node: yaml.Node | None, path: Iterable[Any]) -> int | None:
+    """The 1-based line of the YAML node at a JSON path, or of the nearest parent."""
+    if node is None:
+        return None
+    line = node.start_mark.line + 1
+    for step in path:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if key_node.value == step:
+                    node, line = value_node, key_node.start_mark.line + 1
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+            node = node.value[step]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+def parse_yaml(text: str, path: Path | str) -> tuple[Any, yaml.Node | None]:
+    """Parse YAML, returning the data and the node tree (for line numbers)."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        problem = getattr(error, "problem", None) or str(error)
+        raise RuleLoadError(path, line, None, f"invalid YAML: {problem}") from None
+    return data, node
+
+
+def load_rule(path: Path, root: Path) -> RuleType:
+    """Read, validate and compile one rule file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise RuleLoadError(path, None, None, f"cannot read rule file: {error}") from None
+    data, node = parse_yaml(text, path)
+    return build_rule(data, node, path, rule_id(path, root), root)
+
+
+def build_rule(data: Any, node: yaml.Node | None, path: Path, rid: str, root: Path | None = None) -> RuleType:
+    if not isinstance(data, dict):
+        raise RuleLoadError(path, 1, None, "a rule file must be a mapping of keys")
+    type_name = data.get("type")
+    if not isinstance(type_name, str):
+        raise RuleLoadError(path, _line_of(node, []), "type", "missing or not a string")
+    try:
+        kind = rule_type(type_name)
+    except KeyError:
+        known = ", ".join(sorted(rule_type_entry_points()))
+        raise RuleLoadError(path, _line_of(node, ["type"]), "type", f"unknown rule type {type_name!r} (known: {known})") from None
+    errors = sorted(_validator(type_name).iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        error = errors[0]
+        location = list(error.absolute_path)
+        key = ".".join(str(p) for p in location) or None
+        message = error.message
+        if error.validator == "additionalProperties" and not location:
+            extra = sorted(set(data) - set(error.schema.get("properties", {})))
+            key = extra[0] if extra else None
+            location = [key] if key else []
+            message = f"unknown key for a rule of type {type_name!r}"
+        elif error.validator == "required":
+            missing = re.search(r"'([^']+)' is a required property", message)
+            key = missing.group(1) if missing else key
+        raise RuleLoadError(path, _line_of(node, location), key, message)
+    spec = RuleSpec(
+        id=rid,
+        type=type_name,
+        message=data["message"],
+        severity=Severity(data.get("severity", "warning")),
+        category=data.get("category", "style"),
+        scope=data.get("scope", kind.default_scope),
+        fix=Applicability(data["fix"]) if "fix" in data else None,
+        link=data.get("link"),
+        description=(data.get("description") or "").strip(),
+        examples=data.get("examples") or {},
+        options={k: v for k, v in data.items() if k not in SHARED_KEYS},
+        styles=tuple(data.get("styles", ())),
+        fix_in_quotes=bool(data.get("fix_in_quotes", False)),
+        enabled=bool(data.get("enabled", True)),
+        path=path,
+        pack_root=root,
+    )
+    try:
+        return kind(spec)
+    except RuleConfigError as error:
+        raise RuleLoadError(path, _line_of(node, [error.key] if error.key else []), error.key, str(error)) from None
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """All loaded rules, in ID order."""
+
+    rules: tuple[RuleType, ...]
+
+    def by_id(self, rid: str) -> RuleType | None:
+        for rule in self.rules:
+            if rule.spec.id == rid:
+                return rule
+        return None
+
+
+def load_rules(dirs: Iterable[Path] | None = None, *, include_bundled: bool = True) -> RuleSet:
+    """Load every rule under the bundled packs and ``dirs``; a later pack's rule with the same ID
+    replaces an earlier one, so a newsroom can override a bundled rule file by file."""
+    roots: list[Path] = [bundled_rules_dir()] if include_bundled else []
+    roots.extend(Path(d) for d in dirs or ())
+    rules: dict[str, RuleType] = {}
+    for root in roots:
+        if not root.is_dir():
+            raise RuleLoadError(root, None, None, "rule directory not found")
+        for path in rule_files(root):
+            rule = load_rule(path, root)
+            rules[rule.spec.id] = rule
+    return RuleSet(tuple(rules[k] for k in sorted(rules)))
