@@ -1,0 +1,330 @@
+"""``copydesk``: the command line, a thin adapter over :class:`~linter.linting.Linter`.
+
+Exit codes: 0 no finding reaches ``fail_on``; 1 at least one does (or ``--diff`` would change a
+file); 2 a usage, configuration, rule or input error (other files are still linted).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+OUTPUT_FORMATS = ("text", "json", "sarif", "github", "line")
+
+
+class UsageError(Exception):
+    """A mistake on the command line or in a configuration or rule file: exit 2, no traceback."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # exit 2 with a one-line message, as documented
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"copydesk: error: {message}\n")
+        raise SystemExit(EXIT_ERROR)
+
+
+def _add_rule_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--style", help="house style (ap, chicago, british); default from config, else ap")
+    parser.add_argument("--rules", action="append", default=[], metavar="DIR", help="extra rule directory (repeatable)")
+    parser.add_argument("--enable", action="append", default=[], metavar="ID", help="switch on a rule or prefix")
+    parser.add_argument("--disable", action="append", default=[], metavar="ID", help="switch off a rule or prefix")
+    parser.add_argument("--config", metavar="FILE", help="use this config file instead of searching for .copydesk.yaml")
+    parser.add_argument("--no-config", action="store_true", help="ignore .copydesk.yaml files")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="copydesk", description="Editorial linter for news stories.")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    check = commands.add_parser("check", help="lint stories (files, folders, or - for standard input)")
+    check.add_argument("paths", nargs="*", metavar="PATH")
+    _add_rule_options(check)
+    check.add_argument("--format", choices=OUTPUT_FORMATS, default="text", help="report format")
+    check.add_argument("--input-format", choices=("text", "markdown", "html", "cms-json"), help="read sources as this format")
+    check.add_argument("--stdin-filename", metavar="NAME", help="file name for standard input (format, config, report)")
+    check.add_argument("--fail-on", choices=("suggestion", "warning", "error", "never"), help="lowest severity that exits 1")
+    check.add_argument("--fix", action="store_true", help="apply safe fixes in place")
+    check.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff, apply unsafe fixes too")
+    check.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+
+    rules = commands.add_parser("rules", help="list the rules")
+    _add_rule_options(rules)
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+    rules.add_argument("--all", action="store_true", help="include rules switched off by configuration")
+
+    explain = commands.add_parser("explain", help="describe a rule: why, source, examples")
+    explain.add_argument("rule", metavar="RULE")
+    _add_rule_options(explain)
+
+    test_rules = commands.add_parser("test-rules", help="run every rule's own valid and invalid examples")
+    test_rules.add_argument("dirs", nargs="*", metavar="DIR", help="rule directories (default: the bundled packs)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            print(f"copydesk {version('copydesk')}")
+        except PackageNotFoundError:
+            print("copydesk (not installed)")
+        return EXIT_OK
+    if not args.command:
+        parser.print_help()
+        return EXIT_ERROR
+    from .config import ConfigError
+    from .loading import RuleLoadError
+
+    try:
+        if args.command == "check":
+            return _check(args)
+        if args.command == "rules":
+            return _rules(args)
+        if args.command == "explain":
+            return _explain(args)
+        if args.command == "test-rules":
+            return _test_rules(args)
+    except (UsageError, ConfigError, RuleLoadError) as error:
+        sys.stderr.write(f"copydesk: error: {error}\n")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        sys.stderr.write("copydesk: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    parser.error(f"unknown command {args.command!r}")
+    return EXIT_ERROR
+
+
+# -- configuration --------------------------------------------------------------------------------
+def _config_for(args: argparse.Namespace, start: Path | None):
+    from .config import Config, find_config, load_config
+
+    if args.config:
+        config = load_config(Path(args.config))
+    elif args.no_config:
+        config = Config()
+    else:
+        found = find_config(start or Path.cwd())
+        config = load_config(found) if found else Config()
+    return config.with_overrides(
+        style=args.style,
+        rule_dirs=args.rules,
+        enable=args.enable,
+        disable=args.disable,
+        fail_on=getattr(args, "fail_on", None),
+    )
+
+
+class _Linters:
+    """One linter per configuration file, so a tree with several configs is honoured."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.by_config: dict[Path | None, object] = {}
+
+    def for_path(self, path: Path | None):
+        from .config import find_config
+        from .linting import Linter
+
+        key = None
+        if not (self.args.config or self.args.no_config):
+            key = find_config(path or Path.cwd())
+        if key not in self.by_config:
+            self.by_config[key] = Linter(_config_for(self.args, path))
+        return self.by_config[key]
+
+
+# -- check ----------------------------------------------------------------------------------------
+def _check(args: argparse.Namespace) -> int:
+    from .files import InputError, format_for, iter_story_files, read_file
+    from .findings import Applicability
+    from .readers import ReadError
+    from .reporters import render
+    from .results import FileResult
+
+    if (args.fix or args.diff) and args.format not in ("text", "json", "line", "github", "sarif"):
+        raise UsageError("--fix and --diff need a report format")
+    if args.unsafe_fixes and not (args.fix or args.diff):
+        raise UsageError("--unsafe-fixes goes with --fix or --diff")
+    paths = args.paths or []
+    if not paths:
+        raise UsageError("no files given (use - to read standard input)")
+    minimum = Applicability.UNSAFE if args.unsafe_fixes else Applicability.SAFE
+    linters = _Linters(args)
+    results: list[FileResult] = []
+    diffs: list[str] = []
+    had_error = False
+    failed = False
+    fixed_stdout: str | None = None
+
+    work: list[tuple[str, Path | None]] = []
+    file_args = [Path(p) for p in paths if p != "-"]
+    if "-" in paths:
+        work.append(("-", Path(args.stdin_filename) if args.stdin_filename else None))
+    probe = linters.for_path(file_args[0] if file_args else None)
+    for item in iter_story_files(file_args, probe.config.is_excluded):
+        if isinstance(item, InputError):
+            results.append(FileResult(item.path, None, error=item.problem))
+            had_error = True
+            continue
+        work.append((str(item), item))
+
+    for name, path in work:
+        try:
+            if name == "-":
+                from .files import decode
+
+                display = args.stdin_filename or "-"
+                source = decode(sys.stdin.buffer.read(), display)
+            else:
+                display = name
+                source = read_file(path)
+            linter = linters.for_path(path)
+            fmt = format_for(str(path) if path else None, args.input_format)
+            original = source.text
+            fixed_findings: tuple = ()
+            text = original
+            if args.fix or args.diff:
+                outcome = linter.fix(original, fmt, minimum)
+                text = outcome.text
+                fixed_findings = outcome.applied
+                if args.diff and text != original:
+                    diffs.append(_unified_diff(display, original, text))
+                elif args.fix and text != original:
+                    if name == "-":
+                        fixed_stdout = text
+                    else:
+                        from .files import write_atomic
+
+                        write_atomic(path, source.encode(text))
+            if args.diff:
+                text = original  # report on the file as it stands: nothing was written
+                fixed_findings = ()
+            article, findings = linter.check(text, fmt, display)
+            results.append(FileResult(display, article, tuple(findings), fixed=tuple(fixed_findings)))
+            failed = failed or linter.fails(findings)
+        except InputError as error:
+            results.append(FileResult(name, None, error=error.problem))
+            had_error = True
+        except ReadError as error:
+            results.append(FileResult(name, None, error=str(error)))
+            had_error = True
+
+    if args.diff:
+        sys.stdout.write("".join(diffs))
+        for result in results:
+            if result.error:
+                sys.stderr.write(f"{result.path}: error: {result.error}\n")
+        return EXIT_ERROR if had_error else (EXIT_FINDINGS if diffs else EXIT_OK)
+    if fixed_stdout is not None:
+        sys.stdout.write(fixed_stdout)
+        report = render(args.format, results, color=False)
+        sys.stderr.write(report)
+    else:
+        sys.stdout.write(render(args.format, results, color=_use_color(args)))
+    if had_error:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _unified_diff(name: str, before: str, after: str) -> str:
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{name}", f"b/{name}"
+    )
+    out = []
+    for line in lines:
+        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def _use_color(args: argparse.Namespace) -> bool:
+    if args.color == "always":
+        return True
+    if args.color == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return args.format == "text" and sys.stdout.isatty()
+
+
+# -- rules, explain, test-rules ---------------------------------------------------------------------
+def _rules(args: argparse.Namespace) -> int:
+    import json
+
+    from .config import Config
+    from .linting import _rule_set
+
+    config = _config_for(args, None)
+    available = _rule_set(tuple(config.rule_dirs)).rules
+    shown = available if args.all else Config.apply(config, available)
+    rows = [
+        {
+            "id": r.spec.id, "type": r.spec.type, "severity": r.spec.severity.value,
+            "category": r.spec.category, "fix": r.spec.fix.value if r.spec.fix else "none",
+            "styles": list(r.spec.styles),
+        }
+        for r in shown
+    ]
+    if args.format == "json":
+        print(json.dumps({"rules": rows}, indent=1))
+        return EXIT_OK
+    width = max((len(r["id"]) for r in rows), default=10)
+    print(f"{'rule':{width}}  {'type':14} {'severity':10} {'category':12} fix")
+    for row in rows:
+        styles = f"  (styles: {', '.join(row['styles'])})" if row["styles"] else ""
+        print(f"{row['id']:{width}}  {row['type']:14} {row['severity']:10} {row['category']:12} {row['fix']}{styles}")
+    return EXIT_OK
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from .linting import _rule_set
+
+    config = _config_for(args, None)
+    rule = _rule_set(tuple(config.rule_dirs)).by_id(args.rule)
+    if rule is None:
+        raise UsageError(f"no rule named {args.rule!r} (see: copydesk rules)")
+    spec = rule.spec
+    print(f"{spec.id}  ({spec.type}, {spec.severity.value}, category {spec.category}, fix {spec.fix.value if spec.fix else 'none'})")
+    print()
+    print(spec.description or spec.message)
+    if spec.link:
+        print(f"\nSource: {spec.link}")
+    examples = spec.examples or {}
+    for kind in ("valid", "invalid"):
+        items = examples.get(kind) or []
+        if items:
+            print(f"\n{kind.capitalize()}:")
+        for item in items:
+            text = item if isinstance(item, str) else item["text"]
+            print(f"  {text}")
+            if isinstance(item, dict) and "output" in item:
+                print(f"    -> {item['output']}")
+    return EXIT_OK
+
+
+def _test_rules(args: argparse.Namespace) -> int:
+    from .loading import load_rules
+    from .testing import check_rules
+
+    if args.dirs:
+        ruleset = load_rules([Path(d) for d in args.dirs], include_bundled=False)
+    else:
+        ruleset = load_rules()
+    failures = check_rules(ruleset.rules)
+    for failure in failures:
+        print(failure)
+    print(f"{len(ruleset.rules)} rules, {len(failures)} example failures")
+    return EXIT_FINDINGS if failures else EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""A configured linter: rules loaded once, then any number of sources checked or fixed.
+
+This is the one object the CLI, the language server and the HTTP service share; it does no I/O
+beyond loading rule files when it is made.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+from .article import Article
+from .config import Config
+from .engine import lint
+from .findings import Applicability, Finding
+from .fixes import FixResult, fix_until_stable
+from .loading import RuleSet, load_rules
+from .readers import read_article
+from .ruletypes.base import LintContext, RuleType
+
+
+@lru_cache(maxsize=16)
+def _rule_set(dirs: tuple[Path, ...]) -> RuleSet:
+    return load_rules(dirs)
+
+
+class Linter:
+    """Rules selected by a :class:`Config`, ready to run."""
+
+    def __init__(self, config: Config | None = None, rules: Sequence[RuleType] | None = None) -> None:
+        self.config = config or Config()
+        available = rules if rules is not None else _rule_set(tuple(self.config.rule_dirs)).rules
+        self.rules: list[RuleType] = [
+            rule for rule in self.config.apply(available)
+            if not rule.spec.styles or self.config.style in rule.spec.styles
+        ]
+        settings = dict(self.config.settings)
+        if self.config.languagetool_url:
+            settings.setdefault("languagetool_url", self.config.languagetool_url)
+        self.context = LintContext(style=self.config.style, settings=settings)
+
+    def check_article(self, article: Article) -> list[Finding]:
+        return lint(article, self.rules, self.context)
+
+    def check(self, source: str, format: str = "text", path: str | None = None) -> tuple[Article, list[Finding]]:
+        article = read_article(source, format, path)
+        return article, self.check_article(article)
+
+    def fix(self, source: str, format: str = "text", minimum: Applicability = Applicability.SAFE) -> FixResult:
+        """Apply fixes at or above ``minimum`` until the text stops changing."""
+        return fix_until_stable(source, lambda text: self.check(text, format)[1], minimum)
+
+    def fails(self, findings: Sequence[Finding]) -> bool:
+        """Whether any finding reaches ``fail_on``."""
+        if self.config.fail_on == "never":
+            return False
+        from .findings import Severity
+
+        floor = Severity(self.config.fail_on).rank
+        return any(f.severity.rank >= floor for f in findings)

@@ -1,0 +1,70 @@
+"""Combined matchers: one regular expression per rule and scope, however many entries it has.
+
+A list of literal phrases becomes a trie-shaped pattern, so matching cost grows with the length
+of the text and the depth of the trie, not with the number of phrases.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+# A phrase boundary that treats letters, digits and apostrophes inside words as word characters.
+WORD_START = r"(?<![\w’'])"
+WORD_END = r"(?![\w’'])"
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        if "" in node and len(node) == 1:
+            return ""
+        optional = "" in node
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if len(branches) == 1 and not optional:
+            return branches[0]
+        body = "(?:" + "|".join(branches) + ")"
+        return body + "?" if optional else body
+
+    return emit(trie)
+
+
+def phrase_pattern(phrases: Iterable[str], *, ignorecase: bool = False, word_boundaries: bool = True) -> str:
+    """One pattern matching any of ``phrases`` (longest first at each position).
+
+    Spaces in a phrase match any run of white space, so a phrase still matches across a line
+    break in the source.
+    """
+    items = sorted({p.lower() if ignorecase else p for p in phrases if p})
+    if not items:
+        return r"(?!x)x"
+    body = _trie_pattern(items)
+    body = body.replace(r"\ ", r"\s+")
+    if word_boundaries:
+        body = WORD_START + "(?:" + body + ")" + WORD_END
+    return body
+
+
+def compile_phrases(phrases: Iterable[str], *, ignorecase: bool = False, word_boundaries: bool = True) -> re.Pattern[str]:
+    flags = re.IGNORECASE if ignorecase else 0
+    return re.compile(phrase_pattern(phrases, ignorecase=ignorecase, word_boundaries=word_boundaries), flags)
+
+
+def compile_user_pattern(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """Compile a rule author's regular expression (raises ``re.error`` with the reason)."""
+    return re.compile(pattern, flags)
+
+
+def match_case(actual: str, expected: str) -> str:
+    """Carry the capitalisation of ``actual`` over to ``expected`` ("Per cent" -> "Percent")."""
+    if actual.isupper() and len(actual) > 1 and expected.lower() == expected:
+        return expected.upper()
+    if actual[:1].isupper() and expected[:1].islower():
+        return expected[:1].upper() + expected[1:]
+    return expected

@@ -1,0 +1,58 @@
+"""``existence``: flag words, phrases or patterns that should not appear."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from ..article import Article
+from ._matching import compile_phrases, phrase_pattern
+from .base import LintContext, Match, RuleConfigError, RuleType
+
+
+class Existence(RuleType):
+    """Reports every match of ``tokens`` (phrases on word boundaries) or ``patterns`` (regular
+    expressions) in the rule's scope, except those listed in ``exceptions``.
+
+    A rule that names a ``replacement`` offers it as the fix (``""`` removes the match).
+    """
+
+    name = "existence"
+    options_schema = {
+        "tokens": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        "patterns": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        "ignorecase": {"type": "boolean"},
+        "exceptions": {"type": "array", "items": {"type": "string"}},
+        "replacement": {"type": "string"},
+    }
+
+    def __init__(self, spec) -> None:
+        super().__init__(spec)
+        options = spec.options
+        if not options.get("tokens") and not options.get("patterns"):
+            raise RuleConfigError("an existence rule needs 'tokens' or 'patterns'", "tokens")
+        ignorecase = bool(options.get("ignorecase", False))
+        parts = []
+        if options.get("tokens"):
+            parts.append(phrase_pattern(options["tokens"], ignorecase=ignorecase))
+        for index, pattern in enumerate(options.get("patterns", ())):
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise RuleConfigError(f"bad regular expression {pattern!r}: {error}", f"patterns.{index}") from None
+            parts.append("(?:" + pattern + ")")
+        self.matcher = re.compile("|".join(parts), re.IGNORECASE if ignorecase else 0)
+        exceptions = options.get("exceptions", ())
+        self.exceptions = {e.lower() for e in exceptions} if ignorecase else set(exceptions)
+        self.ignorecase = ignorecase
+        self.replacement = options.get("replacement")
+
+    def check(self, article: Article, context: LintContext) -> Iterable[Match]:
+        for block in self.blocks(article):
+            for found in self.matcher.finditer(block.text):
+                if found.start() == found.end():
+                    continue
+                text = found.group()
+                if (text.lower() if self.ignorecase else text) in self.exceptions:
+                    continue
+                yield Match(block, found.start(), found.end(), actual=text, replacement=self.replacement)

@@ -1,0 +1,71 @@
+"""``substitution``: a word or phrase that the house style writes another way."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from ..article import Article
+from ._matching import WORD_END, WORD_START, match_case, phrase_pattern
+from .base import LintContext, Match, RuleConfigError, RuleType
+
+
+class Substitution(RuleType):
+    """``swap`` maps what is written to what the house style expects; each match carries the
+    expected text as its fix. Keys are phrases matched on word boundaries, or regular
+    expressions when ``regex: true`` (then ``\\1`` in a value refers to a group).
+    """
+
+    name = "substitution"
+    options_schema = {
+        "swap": {"type": "object", "additionalProperties": {"type": "string"}, "minProperties": 1},
+        "ignorecase": {"type": "boolean"},
+        "regex": {"type": "boolean"},
+        "exceptions": {"type": "array", "items": {"type": "string"}},
+    }
+    required_options = ("swap",)
+
+    def __init__(self, spec) -> None:
+        super().__init__(spec)
+        options = spec.options
+        self.ignorecase = bool(options.get("ignorecase", False))
+        self.regex = bool(options.get("regex", False))
+        flags = re.IGNORECASE if self.ignorecase else 0
+        swap: dict[str, str] = dict(options["swap"])
+        self.exceptions = {e.lower() for e in options.get("exceptions", ())}
+        if self.regex:
+            # One combined matcher; each alternative in a named group tells which key matched.
+            self.patterns: list[tuple[re.Pattern[str], str]] = []
+            branches = []
+            for index, (key, value) in enumerate(swap.items()):
+                try:
+                    compiled = re.compile(key, flags)
+                except re.error as error:
+                    raise RuleConfigError(f"bad regular expression {key!r}: {error}", f"swap.{key}") from None
+                self.patterns.append((compiled, value))
+                branches.append(f"(?P<k{index}>{WORD_START}(?:{key}){WORD_END})")
+            self.matcher = re.compile("|".join(branches), flags)
+        else:
+            self.table = {(k.lower() if self.ignorecase else k): v for k, v in swap.items()}
+            self.matcher = re.compile(phrase_pattern(swap, ignorecase=self.ignorecase), flags)
+
+    def _expected(self, found: re.Match[str]) -> str:
+        text = found.group()
+        if self.regex:
+            index = int(found.lastgroup[1:])
+            pattern, value = self.patterns[index]
+            return pattern.fullmatch(text).expand(value) if pattern.fullmatch(text) else value
+        key = " ".join(text.split())
+        value = self.table[key.lower() if self.ignorecase else key]
+        return match_case(text, value) if self.ignorecase else value
+
+    def check(self, article: Article, context: LintContext) -> Iterable[Match]:
+        for block in self.blocks(article):
+            for found in self.matcher.finditer(block.text):
+                text = found.group()
+                if not text or text.lower() in self.exceptions:
+                    continue
+                expected = self._expected(found)
+                if expected == text:
+                    continue
+                yield Match(block, found.start(), found.end(), actual=text, expected=expected, replacement=expected)
