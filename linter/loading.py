@@ -223,7 +223,10 @@ def build_rule(data: Any, node: yaml.Node | None, path: Path, rid: str, root: Pa
     try:
         return kind(spec)
     except RuleConfigError as error:
-        raise RuleLoadError(path, _line_of(node, [error.key] if error.key else []), error.key, str(error)) from None
+        steps = [int(p) if p.isdigit() else p for p in error.key.split(".", 1)] if error.key else []
+        if len(steps) == 2 and isinstance(steps[1], str) and steps[1].isdigit():
+            steps[1] = int(steps[1])
+        raise RuleLoadError(path, _line_of(node, steps), error.key, str(error)) from None
 
 
 @dataclass(frozen=True)

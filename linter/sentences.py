@@ -8,66 +8,74 @@ from __future__ import annotations
 
 import re
 
-# Abbreviations after which a full stop does not end the sentence (lower-cased, without the dot).
+# Titles and other abbreviations that bind to the word after them ("Sen. Jane Roe", "No. 2"):
+# their full stop never ends a sentence (lower-cased, without the dot).
 _TITLES = {
     "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "lt", "gen", "col", "maj", "capt", "cmdr",
-    "sgt", "cpl", "pvt", "adm", "supt", "det", "insp", "atty", "gov", "pres", "rev", "msgr", "fr",
-    "sr", "jr", "st", "hon", "amb", "asst", "assoc", "mt", "ft", "ave", "blvd", "rd", "no", "nos",
-    "vs", "v", "etc", "approx", "dept", "univ", "corp", "inc", "co", "ltd", "bros", "est", "fig",
+    "sgt", "cpl", "pvt", "adm", "supt", "det", "insp", "atty", "pres", "rev", "msgr", "fr", "st",
+    "hon", "amb", "asst", "assoc", "mt", "ft", "no", "nos", "vs", "v", "approx", "fig", "vol",
 }
+# Abbreviations that often close a sentence ("... Acme Inc. The firm"): they end one only before
+# a word that plainly opens a sentence. Months ("Oct. 11") and states ("Ill.") behave the same.
+_TRAILING = {"jr", "sr", "inc", "corp", "co", "ltd", "bros", "etc", "ave", "blvd", "rd", "dept", "univ", "assn"}
 _MONTHS = {"jan", "feb", "mar", "apr", "aug", "sep", "sept", "oct", "nov", "dec"}
 _STATES = {
     "ala", "ariz", "ark", "calif", "colo", "conn", "del", "fla", "ga", "ill", "ind", "kan", "ky",
     "la", "md", "mass", "mich", "minn", "miss", "mo", "mont", "neb", "nev", "okla", "ore", "pa",
     "tenn", "vt", "va", "wash", "wis", "wyo",
 }
-# Abbreviations that always bind to what follows (a title before a name, a month before a day).
-_BINDING = _TITLES | _MONTHS | _STATES
+_ENDS_BEFORE_STARTER = _TRAILING | _MONTHS | _STATES
 
-_CANDIDATE = re.compile(r"""[.!?]+["'”’)\]]*(?=\s+|$)""")
+_CANDIDATE = re.compile(r"""[.!?]+["'”’)\]]*(?=\s|$)""")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 _INITIALISM = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]?$")  # U.S, a.m, D.C, J.
 _NEXT_WORD = re.compile(r"\s+([\"'“‘(\[]*)(\S+)")
 
-
-def _ends_sentence(text: str, dot: int, end: int) -> bool:
-    """Whether the punctuation run ``text[dot:end]`` closes a sentence."""
-    if text[dot] in "!?":
-        return True
-    if text[dot:dot + 3] == "...":
-        pass
-    match = _WORD_BEFORE.search(text, 0, dot)
-    following = _NEXT_WORD.match(text, end)
-    next_word = following.group(2) if following else ""
-    starts_upper = bool(next_word) and (next_word[0].isupper() or next_word[0].isdigit())
-    if not next_word:
-        return True
-    if match is None:
-        return starts_upper
-    word = match.group(1)
-    bare = word.rstrip(".").lower()
-    if "." in word.rstrip(".") or _INITIALISM.match(word):
-        # An initialism: "U.S." or "a.m." ends a sentence only when a capitalised word that is
-        # not itself a name-like continuation follows; keep "U.S. officials" together.
-        if bare in {"a.m", "p.m"}:
-            return starts_upper and next_word[0].isupper() and next_word.lower() not in _CONTINUERS
-        if len(bare) == 1:  # a middle initial: "John F. Kennedy"
-            return False
-        return starts_upper and next_word in _SENTENCE_STARTERS
-    if bare in _BINDING:
-        return False
-    if len(bare) == 1 and word[0].isupper():  # an initial
-        return False
-    return starts_upper
-
-
-# Words that commonly open a sentence after an initialism ("... in the U.S. The company ...").
+# Words that commonly open a sentence after an abbreviation ("... in the U.S. The company ...").
 _SENTENCE_STARTERS = {
     "The", "A", "An", "It", "He", "She", "They", "We", "I", "But", "And", "In", "On", "At", "This",
     "That", "These", "Those", "His", "Her", "Its", "Their", "Our", "There", "So", "Yet", "As",
     "When", "While", "After", "Before", "If", "Since", "Some", "Many", "Most", "No", "Now", "Then",
 }
-_CONTINUERS = {"eastern", "et", "edt", "est", "pt", "pdt", "ct", "cdt", "mt", "gmt", "bst"}
+# Words that continue a time: "9 a.m. Tuesday", "5 p.m. EDT".
+_TIME_CONTINUERS = {
+    "eastern", "central", "mountain", "pacific", "local", "et", "edt", "est", "pt", "pdt", "pst",
+    "ct", "cdt", "cst", "mt", "mdt", "mst", "gmt", "bst", "utc",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "jan", "feb", "march", "april", "may", "june", "july", "aug", "sept", "oct", "nov", "dec",
+}
+
+
+def _ends_sentence(text: str, dot: int, end: int) -> bool:
+    """Whether the punctuation run ``text[dot:end]`` closes a sentence."""
+    following = _NEXT_WORD.match(text, end)
+    next_word = following.group(2) if following else ""
+    if not next_word:
+        return True
+    opens_upper = next_word[0].isupper() or next_word[0].isdigit()
+    if text[dot] in "!?":
+        # '"Will we?" he asked.' -- a lower-case word after the mark continues the sentence.
+        return not next_word[0].islower()
+    match = _WORD_BEFORE.search(text, 0, dot)
+    if match is None:
+        return opens_upper
+    word = match.group(1)
+    bare = word.rstrip(".").lower()
+    is_starter = next_word in _SENTENCE_STARTERS
+    if bare in ("a.m", "p.m"):
+        plain_next = next_word.rstrip(".,;:").lower()
+        return next_word[0].isupper() and plain_next not in _TIME_CONTINUERS
+    if _INITIALISM.match(word) or "." in bare:
+        # "U.S. officials", "John F. Kennedy": an initialism or an initial ends a sentence only
+        # before a word that plainly opens one ("in the U.S. The company").
+        return is_starter
+    if bare in _TITLES:
+        return False
+    if bare in _ENDS_BEFORE_STARTER:
+        return is_starter
+    if len(bare) == 1 and word[0].isupper():  # a middle initial, "Malcolm X."
+        return is_starter
+    return opens_upper
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

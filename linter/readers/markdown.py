@@ -9,7 +9,6 @@ This module also holds the mapping helpers the HTML and CMS JSON readers share
 
 from __future__ import annotations
 
-import bisect
 import re
 from typing import Iterable, Sequence
 
@@ -55,17 +54,26 @@ class TextBuilder:
     def __len__(self) -> int:
         return self._length
 
+    def _add_piece(self, piece: Piece) -> None:
+        last = self._pieces[-1] if self._pieces else None
+        if (
+            last is not None
+            and piece.linear
+            and last.linear
+            and last.text_end == piece.text_start
+            and last.source_end == piece.source_start
+        ):
+            # Merge adjacent runs so plain prose stays one piece.
+            self._pieces[-1] = Piece(last.text_start, piece.text_end, last.source_start, piece.source_end)
+        else:
+            self._pieces.append(piece)
+
     def add_linear(self, text: str, source_start: int) -> None:
         """Text copied verbatim from ``source[source_start:]``."""
         if not text:
             return
         end = self._length + len(text)
-        last = self._pieces[-1] if self._pieces else None
-        if last is not None and last.linear and last.source_end == source_start:
-            # Merge with the previous run so plain prose stays one piece.
-            self._pieces[-1] = Piece(last.text_start, end, last.source_start, source_start + len(text))
-        else:
-            self._pieces.append(Piece(self._length, end, source_start, source_start + len(text)))
+        self._add_piece(Piece(self._length, end, source_start, source_start + len(text)))
         self._parts.append(text)
         self._length = end
 
@@ -74,44 +82,35 @@ class TextBuilder:
         if not text:
             return
         if len(text) == source_end - source_start:
-            # Equal lengths would read as a linear run; only add it as one if it truly is.
-            raise ValueError("an atomic piece must differ in length from its source")
+            # Equal lengths would read as a linear run, mapping character by character.
+            raise ValueError(f"atomic text {text!r} has the length of its source")
         end = self._length + len(text)
         self._pieces.append(Piece(self._length, end, source_start, source_end))
         self._parts.append(text)
         self._length = end
 
     def add_decoded(self, text: str, raw: str, source_start: int) -> None:
-        """``text`` decoded from ``raw`` at ``source_start``: linear if unchanged, else atomic."""
+        """``text`` decoded from ``raw`` found at ``source_start``: linear if unchanged, else atomic."""
         if text == raw:
             self.add_linear(text, source_start)
-        elif len(text) == len(raw):
-            # Same length but different characters (rare): map it character by character so the
-            # piece is not mistaken for verbatim text and stays exact at its ends.
-            for offset, char in enumerate(text):
-                self._pieces.append(Piece(self._length, self._length + 1, source_start + offset, source_start + offset))
-                self._parts.append(char)
-                self._length += 1
         else:
             self.add_atomic(text, source_start, source_start + len(raw))
 
     def add_map(self, text: str, tmap: TextMap) -> None:
-        """Text that already has a map (relative to its own start)."""
+        """Text that already has a map (with offsets relative to the start of ``text``)."""
+        if not text:
+            return
         for piece in tmap.pieces:
-            chunk = text[piece.text_start:piece.text_end]
-            if piece.linear:
-                self.add_linear(chunk, piece.source_start)
-            else:
-                self._pieces.append(
-                    Piece(
-                        self._length + piece.text_start - piece.text_start,
-                        self._length + piece.text_end - piece.text_start,
-                        piece.source_start,
-                        piece.source_end,
-                    )
+            self._add_piece(
+                Piece(
+                    self._length + piece.text_start,
+                    self._length + piece.text_end,
+                    piece.source_start,
+                    piece.source_end,
                 )
-                self._parts.append(chunk)
-                self._length += len(chunk)
+            )
+        self._parts.append(text)
+        self._length += len(text)
 
     def build(self) -> tuple[str, TextMap]:
         return "".join(self._parts), TextMap(tuple(self._pieces))
@@ -199,11 +198,20 @@ _YAML_HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
 
 
 class FrontMatter:
-    """Parsed front matter: scalar values with their maps, and where the Markdown body starts."""
+    """Parsed front matter and where the Markdown body after it starts."""
 
-    def __init__(self, body_start: int, values: dict[str, tuple[str, TextMap]], error: str | None = None):
+    def __init__(
+        self,
+        body_start: int = 0,
+        meta: dict[str, str] | None = None,
+        texts: dict[str, tuple[str, TextMap]] | None = None,
+        error: str | None = None,
+    ) -> None:
         self.body_start = body_start
-        self.values = values
+        #: Every scalar (or list of scalars) under its key, as a string.
+        self.meta = meta or {}
+        #: Block text and map of each scalar value, by key.
+        self.texts = texts or {}
         self.error = error
 
 
@@ -211,25 +219,26 @@ def parse_front_matter(source: str) -> FrontMatter:
     """Read a leading ``---`` ... ``---`` YAML block, if there is one.
 
     Malformed front matter (bad YAML, not a mapping, no closing line) is not an error: the reader
-    treats the whole source as Markdown and records the problem in ``meta["front_matter_error"]``.
+    treats the whole source as Markdown and reports the problem in ``meta["front_matter_error"]``.
     """
     opening = _FRONT_MATTER_OPEN.match(source)
     if opening is None:
-        return FrontMatter(0, {})
+        return FrontMatter()
     content_start = opening.end()
     closing = _FRONT_MATTER_CLOSE.search(source, content_start)
     if closing is None:
-        return FrontMatter(0, {}, "front matter has no closing '---' line")
+        return FrontMatter(error="front matter has no closing '---' line")
     content = source[content_start:closing.start()]
     try:
         root = yaml.compose(content, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
-        return FrontMatter(0, {}, f"front matter is not valid YAML: {_one_line(str(error))}")
-    if root is None:
-        return FrontMatter(closing.end(), {})
+        return FrontMatter(error=f"front matter is not valid YAML: {_one_line(str(error))}")
+    if root is None:  # empty front matter
+        return FrontMatter(closing.end())
     if not isinstance(root, yaml.MappingNode):
-        return FrontMatter(0, {}, "front matter is not a mapping of keys to values")
-    values: dict[str, tuple[str, TextMap]] = {}
+        return FrontMatter(error="front matter is not a mapping of keys to values")
+    meta: dict[str, str] = {}
+    texts: dict[str, tuple[str, TextMap]] = {}
     for key_node, value_node in root.value:
         if not isinstance(key_node, yaml.ScalarNode):
             continue
@@ -237,12 +246,12 @@ def parse_front_matter(source: str) -> FrontMatter:
         if isinstance(value_node, yaml.ScalarNode):
             if value_node.tag == _NULL_TAG:
                 continue
-            values[key] = (value_node.value, _scalar_map(value_node, content, content_start))
+            meta[key] = value_node.value
+            texts[key] = _scalar_map(value_node, content, content_start)
         elif isinstance(value_node, yaml.SequenceNode):
             # A list of authors, say: metadata only (the joined text has no single source span).
-            items = [item.value for item in value_node.value if isinstance(item, yaml.ScalarNode)]
-            values[key] = (", ".join(items), TextMap(()))
-    return FrontMatter(closing.end(), values)
+            meta[key] = ", ".join(item.value for item in value_node.value if isinstance(item, yaml.ScalarNode))
+    return FrontMatter(closing.end(), meta, texts)
 
 
 def _one_line(message: str) -> str:
@@ -265,7 +274,7 @@ def _scalar_map(node: yaml.ScalarNode, content: str, base: int) -> tuple[str, Te
     builder = TextBuilder()
     if _scan_scalar(content, start, end, style, base, builder):
         text, tmap = builder.build()
-        if text.split() == node.value.split() or "".join(text.split()) == "".join(node.value.split()):
+        if "".join(text.split()) == "".join(node.value.split()):  # equal up to folding
             return text, tmap
     # Something the scanner does not model: map the value as a whole onto the scalar.
     return node.value, TextMap((Piece(0, len(node.value), base + start, base + end),))
@@ -313,3 +322,170 @@ def _scan_scalar(content: str, start: int, end: int, style: str | None, base: in
             out.add_linear(char, base + index)
             index += 1
     return True
+
+
+# --------------------------------------------------------------------------------------------
+# The Markdown body
+# --------------------------------------------------------------------------------------------
+
+# CommonMark plus tables (so table cells are recognised and skipped, not read as prose). Entities
+# and backslash escapes stay separate tokens ("text_join" off) so they map as atomic pieces.
+_MARKDOWN = MarkdownIt("commonmark").enable("table").disable("text_join")
+
+
+def read(source: str) -> Article:
+    front = parse_front_matter(source)
+    candidates: list[tuple[str, str, TextMap]] = []
+    for field, keys in FIELD_KEYS.items():
+        key = next((key for key in keys if key in front.texts), None)
+        if key is not None:
+            text, tmap = front.texts[key]
+            candidates.append((field, text, tmap))
+    has_headline = any(kind == "headline" for kind, _, _ in candidates)
+    candidates.extend(body_candidates(source, front.body_start, has_headline=has_headline))
+    meta = dict(front.meta)
+    if front.error:
+        meta["front_matter_error"] = front.error
+    return Article(
+        source=source,
+        format="markdown",
+        blocks=tuple(assemble_blocks(candidates)),
+        meta=meta,
+        suppressions=find_suppressions(source),
+    )
+
+
+def body_candidates(source: str, start: int, *, has_headline: bool) -> list[tuple[str, str, TextMap]]:
+    """``(kind, text, map)`` for the headings and paragraphs of the Markdown in ``source[start:]``.
+
+    The first level-1 heading is the headline unless one is already known; other headings are
+    subheads. Paragraphs include list items and block quotes; code, HTML blocks and tables are
+    not prose and are skipped.
+    """
+    tokens = _MARKDOWN.parse(source[start:])
+    line_starts = [start]
+    newline = source.find("\n", start)
+    while newline != -1:
+        line_starts.append(newline + 1)
+        newline = source.find("\n", newline + 1)
+
+    def line_offset(line: int) -> int:
+        return line_starts[line] if line < len(line_starts) else len(source)
+
+    out: list[tuple[str, str, TextMap]] = []
+    for position, token in enumerate(tokens):
+        if token.type != "inline" or token.map is None or position == 0:
+            continue
+        parent = tokens[position - 1]
+        if parent.type == "heading_open":
+            if parent.tag == "h1" and not has_headline:
+                kind = "headline"
+                has_headline = True
+            else:
+                kind = "subhead"
+        elif parent.type == "paragraph_open":
+            kind = "paragraph"
+        else:  # table cells
+            continue
+        region_start, region_end = line_offset(token.map[0]), line_offset(token.map[1])
+        text, tmap = inline_text(source, token.children or [], region_start, region_end)
+        out.append((kind, text, tmap))
+    return out
+
+
+def inline_text(source: str, children: Sequence[Token], start: int, end: int) -> tuple[str, TextMap]:
+    """The prose of an inline token's children, each run located in ``source[start:end]``.
+
+    Tokens come in source order, so each is searched for from where the previous one ended; the
+    markup in between (emphasis markers, link targets, code spans, images, inline HTML) is
+    stepped over and left out of the text.
+    """
+    builder = TextBuilder()
+    cursor = start
+
+    def copy(text: str, raw: str) -> None:
+        nonlocal cursor
+        found = source.find(raw, cursor, end)
+        if found == -1:
+            # Should not happen; keep the text, pinned to where we are, rather than fail.
+            builder.add_atomic(text, cursor, cursor) if text else None
+            return
+        builder.add_decoded(text, raw, found)
+        cursor = found + len(raw)
+
+    for child in children:
+        kind = child.type
+        if kind == "text":
+            copy(child.content, child.content)
+        elif kind == "text_special":  # an entity or a backslash escape: markup is the source form
+            copy(child.content, child.markup)
+        elif kind in ("softbreak", "hardbreak"):
+            copy("\n", "\n")
+        elif kind == "code_inline":
+            cursor = _skip_code_span(source, child.markup, cursor, end)
+        elif kind == "html_inline":
+            found = source.find(child.content, cursor, end)
+            if found != -1:
+                cursor = found + len(child.content)
+        elif kind == "image":
+            found = source.find("![", cursor, end)
+            if found != -1:
+                cursor = _skip_link_tail(source, _skip_brackets(source, found + 1, end), end)
+        elif kind == "link_close":
+            if child.markup == "autolink":
+                found = source.find(">", cursor, end)
+                cursor = cursor if found == -1 else found + 1
+            else:
+                found = source.find("]", cursor, end)
+                if found != -1:
+                    cursor = _skip_link_tail(source, found + 1, end)
+        # em/strong/link_open and the like are pure markup: nothing to copy.
+    return builder.build()
+
+
+def _skip_code_span(source: str, ticks: str, cursor: int, end: int) -> int:
+    """The offset just past the code span opened by the backtick run ``ticks`` after ``cursor``."""
+    opening = source.find(ticks, cursor, end)
+    if opening == -1:
+        return cursor
+    index = opening + len(ticks)
+    while True:
+        closing = source.find(ticks, index, end)
+        if closing == -1:
+            return cursor
+        run_end = closing
+        while run_end < end and source[run_end] == "`":
+            run_end += 1
+        if run_end - closing == len(ticks):  # a closer must be a run of exactly the same length
+            return run_end
+        index = run_end
+
+
+def _skip_brackets(source: str, index: int, end: int) -> int:
+    """The offset past the bracket group opening at ``source[index]`` ('[' or '(')."""
+    opener = source[index] if index < end else ""
+    closer = {"[": "]", "(": ")"}.get(opener)
+    if closer is None:
+        return index
+    depth = 0
+    position = index
+    while position < end:
+        char = source[position]
+        if char == "\\":
+            position += 2
+            continue
+        if char == opener:
+            depth += 1
+        elif char == closer:
+            depth -= 1
+            if depth == 0:
+                return position + 1
+        position += 1
+    return index + 1  # unbalanced: step over the opener only
+
+
+def _skip_link_tail(source: str, index: int, end: int) -> int:
+    """After a link's ']': step over a ``(destination "title")`` or ``[reference]``."""
+    if index < end and source[index] in "([":
+        return _skip_brackets(source, index, end)
+    return index

@@ -85,9 +85,10 @@ def _result(result: FileResult, finding: Finding, rule_index: int) -> dict[str, 
         "ruleIndex": rule_index,
         "level": _LEVELS[finding.severity],
         "message": {"text": finding.message},
-        "locations": [
-            {"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region(result, finding.start, finding.end)}}
-        ],
+        "locations": [{"physicalLocation": {
+            "artifactLocation": {"uri": uri},
+            "region": region(result, finding.start, finding.end),
+        }}],
         "properties": {"category": finding.category, "field": finding.field},
     }
     if finding.fix is not None and finding.fix.applicability is not Applicability.DISPLAY:

@@ -37,7 +37,8 @@ def render(results: Sequence[FileResult], *, color: bool = False) -> str:
     lines: list[str] = []
     for result in results:
         if result.error is not None:
-            lines.append(f"{paint(result.path, _BOLD)}: {paint('error', _SEVERITY_STYLE[Severity.ERROR])}: {result.error}")
+            error = paint("error", _SEVERITY_STYLE[Severity.ERROR])
+            lines.append(f"{paint(result.path, _BOLD)}: {error}: {result.error}")
             continue
         for finding in result.findings:
             lines.extend(_finding_block(result, finding, paint))
@@ -61,7 +62,9 @@ def summary(results: Sequence[FileResult]) -> str:
     counts = Counter(f.severity for f in findings)
     by_severity = ", ".join(_plural(counts[s], s.value) for s in SEVERITY_ORDER if counts[s])
     with_findings = sum(1 for r in results if r.findings)
-    where = _plural(with_findings, "file") if with_findings == checked else f"{with_findings} of {_plural(checked, 'file')}"
+    where = _plural(checked, "file")
+    if with_findings != checked:
+        where = f"{with_findings} of {where}"
     text = f"{_plural(len(findings), 'finding')} ({by_severity}) in {where}"
     safe = sum(1 for f in findings if is_fixable(f))
     unsafe = sum(1 for f in findings if is_fixable(f, Applicability.UNSAFE)) - safe

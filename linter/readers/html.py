@@ -1,0 +1,255 @@
+"""HTML stories: ``<h1>`` (else ``<title>``) is the headline, ``<p>``/``<li>``/``<blockquote>``
+text the body, ``<h2>``-``<h6>`` subheads, ``<figcaption>`` captions.
+
+Tags are dropped and entities decoded (each an atomic piece); scripts, styles and other non-prose
+elements are skipped. The parser keeps an explicit stack of open elements, so broken or deeply
+nested markup neither fails nor recurses.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+from ..article import Article, TextMap
+from .common import find_suppressions
+from .markdown import TextBuilder, assemble_blocks, keep_spans, trim
+
+# Elements whose whole content is not prose.
+_SKIPPED = {
+    "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "canvas",
+    "select", "textarea", "button", "pre", "code", "table", "nav", "form",
+}
+# Elements without an end tag.
+_VOID = {
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr", "keygen",
+}
+# Block-level elements and the kind of block their own text forms. Anything else is inline: it
+# is skipped but its text stays in the surrounding block.
+_BLOCK_KINDS = {
+    "h1": "h1", "h2": "subhead", "h3": "subhead", "h4": "subhead", "h5": "subhead", "h6": "subhead",
+    "figcaption": "caption", "title": "title", "head": "none",
+    **{tag: "paragraph" for tag in (
+        "html", "body", "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "section",
+        "article", "main", "header", "footer", "aside", "figure", "address", "hgroup", "details",
+        "summary", "fieldset", "center",
+    )},
+}
+# class="..." names that mark an article field.
+_CLASS_KINDS = {
+    "byline": "byline", "author": "byline", "dek": "dek", "subheadline": "dek", "standfirst": "dek",
+    "dateline": "dateline",
+}
+# Starting one of these closes an open <p> (HTML's implied end tag).
+_CLOSES_P = set(_BLOCK_KINDS) - {"html", "body", "head", "title"} | {"hr", "table", "pre", "form", "nav"}
+# <meta> names that carry the publication date.
+_PUBLISHED_NAMES = {"article:published_time", "published", "pubdate", "date", "dc.date"}
+_BREAK_RUN = re.compile(r"[ \t\r\f\v]*\n\s*")
+_ENTITY = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
+
+
+class _Element:
+    """An open element: its tag, the kind of block its text belongs to, whether it flushes."""
+
+    __slots__ = ("tag", "kind", "is_block")
+
+    def __init__(self, tag: str, kind: str, is_block: bool) -> None:
+        self.tag = tag
+        self.kind = kind
+        self.is_block = is_block
+
+
+class _ArticleParser(HTMLParser):
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.source = source
+        self._line_starts = [0] + [index + 1 for index, char in enumerate(source) if char == "\n"]
+        self._stack: list[_Element] = []
+        self._open_counts: dict[str, int] = {}
+        self._builder = TextBuilder()
+        #: (kind, text, map) in document order; kinds include the provisional 'h1' and 'title'.
+        self.candidates: list[tuple[str, str, TextMap]] = []
+        self.meta: dict[str, str] = {}
+
+    # -- positions ------------------------------------------------------------------------------
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self._line_starts[line - 1] + column
+
+    # -- element stack -------------------------------------------------------------------------
+    @property
+    def _kind(self) -> str:
+        return self._stack[-1].kind if self._stack else "paragraph"
+
+    def _push(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        parent = self._kind
+        classes = (dict(attrs).get("class") or "").lower().split()
+        class_kind = next((_CLASS_KINDS[name] for name in classes if name in _CLASS_KINDS), None)
+        if parent == "skip" or tag in _SKIPPED:
+            kind, is_block = "skip", False
+        elif class_kind is not None:
+            kind, is_block = class_kind, True
+        elif tag in _BLOCK_KINDS:
+            kind, is_block = _BLOCK_KINDS[tag], True
+        else:
+            kind, is_block = parent, False
+        if is_block:
+            self._flush()
+        self._stack.append(_Element(tag, kind, is_block))
+        self._open_counts[tag] = self._open_counts.get(tag, 0) + 1
+
+    def _pop_to(self, tag: str) -> None:
+        """Close ``tag`` and anything left open inside it; an end tag never opened is ignored."""
+        if not self._open_counts.get(tag):
+            return
+        while self._stack:
+            element = self._stack.pop()
+            self._open_counts[element.tag] -= 1
+            if element.is_block:
+                self._flush_as(element.kind)
+            if element.tag == tag:
+                return
+
+    # -- text ----------------------------------------------------------------------------------
+    def _flush(self) -> None:
+        self._flush_as(self._kind)
+
+    def _flush_as(self, kind: str) -> None:
+        if not len(self._builder):
+            return
+        text, tmap = self._builder.build()
+        self._builder = TextBuilder()
+        if kind in ("skip", "none"):
+            return
+        # Markup indentation is not prose: a line break keeps one "\n", the space around it goes.
+        spans, cursor = [], 0
+        for match in _BREAK_RUN.finditer(text):
+            newline = text.index("\n", match.start())
+            spans += [(cursor, match.start()), (newline, newline + 1)]
+            cursor = match.end()
+        spans.append((cursor, len(text)))
+        text, tmap = trim(*keep_spans(text, tmap, spans))
+        if text:
+            self.candidates.append((kind, text, tmap))
+
+    def _collecting(self) -> bool:
+        return self._kind not in ("skip", "none")
+
+    # -- parser callbacks ----------------------------------------------------------------------
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "meta":
+            self._read_meta(attrs)
+        if tag in _CLOSES_P and self._open_counts.get("p"):
+            self._pop_to("p")
+        if tag == "li" and self._open_counts.get("li") and self._stack and self._stack[-1].tag == "li":
+            self._pop_to("li")
+        if tag == "br":
+            if self._collecting():
+                tag_start = self._offset()
+                self._builder.add_atomic("\n", tag_start, tag_start + len(self.get_starttag_text() or "<br>"))
+            return
+        if tag in _VOID:
+            if tag in _BLOCK_KINDS or tag == "hr":
+                self._flush()
+            return
+        self._push(tag, attrs)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        # <br/>, <img/>, and the XHTML-style <p/>: nothing is ever left open.
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID:
+            self._pop_to(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._pop_to(tag)
+
+    def handle_data(self, data: str) -> None:
+        if self._collecting():
+            self._builder.add_linear(data, self._offset())
+
+    def handle_entityref(self, name: str) -> None:
+        self._add_reference("&" + name)
+
+    def handle_charref(self, name: str) -> None:
+        self._add_reference("&#" + name)
+
+    def _add_reference(self, prefix: str) -> None:
+        if not self._collecting():
+            return
+        start = self._offset()
+        end = start + len(prefix)
+        if self.source.startswith(";", end):
+            end += 1
+        raw = self.source[start:end]
+        self._builder.add_decoded(html.unescape(raw), raw, start)
+
+    def close(self) -> None:
+        super().close()
+        while self._stack:  # unclosed elements end with the document
+            self._pop_to(self._stack[-1].tag)
+        self._flush()
+
+    # -- <meta> ---------------------------------------------------------------------------------
+    def _read_meta(self, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value for name, value in attrs if value is not None}
+        name = (values.get("name") or values.get("property") or "").strip().lower()
+        if not name or "content" not in values:
+            return
+        self.meta[name] = values["content"]
+        if name in _PUBLISHED_NAMES:
+            self.meta.setdefault("published", values["content"])
+        if name in ("byline", "author"):
+            located = self._attribute_text("content")
+            if located is not None:
+                self.candidates.append(("byline", *located))
+
+    def _attribute_text(self, attribute: str) -> tuple[str, TextMap] | None:
+        """The decoded value of an attribute of the current start tag, mapped into the source."""
+        raw_tag = self.get_starttag_text() or ""
+        match = re.search(
+            rf"""\s{attribute}\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", raw_tag, re.IGNORECASE
+        )
+        if match is None:
+            return None
+        group = next(index for index in (1, 2, 3) if match.group(index) is not None)
+        return decode_entities(match.group(group), self._offset() + match.start(group))
+
+
+def decode_entities(raw: str, source_start: int) -> tuple[str, TextMap]:
+    """Decode HTML character references in ``raw`` (found at ``source_start``), each atomic."""
+    builder = TextBuilder()
+    cursor = 0
+    for match in _ENTITY.finditer(raw):
+        builder.add_linear(raw[cursor:match.start()], source_start + cursor)
+        builder.add_decoded(html.unescape(match.group()), match.group(), source_start + match.start())
+        cursor = match.end()
+    builder.add_linear(raw[cursor:], source_start + cursor)
+    return builder.build()
+
+
+def read(source: str) -> Article:
+    parser = _ArticleParser(source)
+    parser.feed(source)
+    parser.close()
+    candidates = parser.candidates
+    has_h1 = any(kind == "h1" for kind, _, _ in candidates)
+    resolved: list[tuple[str, str, TextMap]] = []
+    headline_taken = False
+    for kind, text, tmap in candidates:
+        if kind == "title":
+            if has_h1:
+                continue  # <title> is the fallback headline
+            kind = "h1"
+        if kind == "h1":
+            kind = "subhead" if headline_taken else "headline"
+            headline_taken = True
+        resolved.append((kind, text, tmap))
+    return Article(
+        source=source,
+        format="html",
+        blocks=tuple(assemble_blocks(resolved)),
+        meta=dict(parser.meta),
+        suppressions=find_suppressions(source),
+    )
