@@ -63,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("rule", metavar="RULE")
     _add_rule_options(explain)
 
+    lsp = commands.add_parser("lsp", help="run the language server on standard input and output (extra: lsp)")
+    lsp.add_argument("--stdio", action="store_true", help="accepted for editors that pass it; stdio is the default")
+
     test_rules = commands.add_parser("test-rules", help="run every rule's own valid and invalid examples")
     test_rules.add_argument("dirs", nargs="*", metavar="DIR", help="rule directories (default: the bundled packs)")
     return parser
@@ -94,6 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _explain(args)
         if args.command == "test-rules":
             return _test_rules(args)
+        if args.command == "lsp":
+            return _optional_feature("linter.lsp", "lsp", "pygls")(args)
     except (UsageError, ConfigError, RuleLoadError) as error:
         sys.stderr.write(f"copydesk: error: {error}\n")
         return EXIT_ERROR
@@ -236,6 +241,18 @@ def _check(args: argparse.Namespace) -> int:
     if had_error:
         return EXIT_ERROR
     return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _optional_feature(module: str, extra: str, package: str):
+    """The ``main`` of an optional feature, or a clear install hint when its extra is missing."""
+    import importlib
+
+    try:
+        return importlib.import_module(module).main
+    except ModuleNotFoundError as error:
+        if error.name and error.name.split(".")[0] == package:
+            raise UsageError(f"this needs the '{extra}' extra: pip install 'copydesk[{extra}]'") from None
+        raise
 
 
 def _unified_diff(name: str, before: str, after: str) -> str:

@@ -348,11 +348,11 @@ def test_line_matches_documented_vscode_matcher_and_stays_on_one_line() -> None:
     regexp = re.compile(pattern["regexp"])
     finding = month_finding(severity=Severity.SUGGESTION, message="Two\nlines: [sic]")
     out = render("line", [FileResult("a.txt", read(STORY), (finding,))])
-    assert out == "a.txt:3:22: suggestion: Two lines: [sic] [ap.months]\n"
+    assert out == "a.txt:3:22: info: Two lines: [sic] [ap.months]\n"
     match = regexp.match(out.rstrip("\n"))
     groups = {name: match.group(pattern[name]) for name in ("file", "line", "column", "severity", "message", "code")}
     assert groups == {
-        "file": "a.txt", "line": "3", "column": "22", "severity": "suggestion",
+        "file": "a.txt", "line": "3", "column": "22", "severity": "info",
         "message": "Two lines: [sic]", "code": "ap.months",
     }
     assert "%f:%l:%c:\\ %t%*[^:]:\\ %m" in line_reporter.__doc__

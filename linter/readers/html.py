@@ -182,14 +182,24 @@ class _ArticleParser(HTMLParser):
         end = start + len(prefix)
         if self.source.startswith(";", end):
             end += 1
-        raw = self.source[start:end]
-        self._builder.add_decoded(html.unescape(raw), raw, start)
+        self._builder.add_map(*decode_entities(self.source[start:end], start))
 
     def close(self) -> None:
         super().close()
         while self._stack:  # unclosed elements end with the document
             self._pop_to(self._stack[-1].tag)
         self._flush()
+
+    def parse_marked_section(self, i: int, report: int = 1) -> int:
+        # The standard library raises on an unknown "<![name"; skip it to its ">" instead, as a
+        # browser would, keeping the position counters it may have moved before raising.
+        position = self.lineno, self.offset
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            self.lineno, self.offset = position
+            end = self.rawdata.find(">", i + 3)
+            return -1 if end == -1 else end + 1
 
     # -- <meta> ---------------------------------------------------------------------------------
     def _read_meta(self, attrs: list[tuple[str, str | None]]) -> None:
@@ -203,6 +213,7 @@ class _ArticleParser(HTMLParser):
         if name in ("byline", "author"):
             located = self._attribute_text("content")
             if located is not None:
+                self._flush()  # a <meta> amid text (rare) splits it, so blocks never overlap
                 self.candidates.append(("byline", *located))
 
     def _attribute_text(self, attribute: str) -> tuple[str, TextMap] | None:
@@ -223,7 +234,14 @@ def decode_entities(raw: str, source_start: int) -> tuple[str, TextMap]:
     cursor = 0
     for match in _ENTITY.finditer(raw):
         builder.add_linear(raw[cursor:match.start()], source_start + cursor)
-        builder.add_decoded(html.unescape(match.group()), match.group(), source_start + match.start())
+        reference, decoded = match.group(), html.unescape(match.group())
+        # "&nbspx" decodes to "\xa0x": only the "&nbsp" part is the reference, "x" is plain text.
+        tail = 0
+        while tail < len(decoded) - 1 and decoded[-1 - tail] == reference[-1 - tail]:
+            tail += 1
+        head = len(reference) - tail
+        builder.add_decoded(decoded[:len(decoded) - tail], reference[:head], source_start + match.start())
+        builder.add_linear(reference[head:], source_start + match.start() + head)
         cursor = match.end()
     builder.add_linear(raw[cursor:], source_start + cursor)
     return builder.build()

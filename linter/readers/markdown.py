@@ -331,6 +331,7 @@ def _scan_scalar(content: str, start: int, end: int, style: str | None, base: in
 # CommonMark plus tables (so table cells are recognised and skipped, not read as prose). Entities
 # and backslash escapes stay separate tokens ("text_join" off) so they map as atomic pieces.
 _MARKDOWN = MarkdownIt("commonmark").enable("table").disable("text_join")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def read(source: str) -> Article:
@@ -363,11 +364,8 @@ def body_candidates(source: str, start: int, *, has_headline: bool) -> list[tupl
     not prose and are skipped.
     """
     tokens = _MARKDOWN.parse(source[start:])
-    line_starts = [start]
-    newline = source.find("\n", start)
-    while newline != -1:
-        line_starts.append(newline + 1)
-        newline = source.find("\n", newline + 1)
+    # markdown-it counts "\r\n", "\r" and "\n" each as one line break.
+    line_starts = [start] + [match.end() for match in _LINE_BREAK.finditer(source, start)]
 
     def line_offset(line: int) -> int:
         return line_starts[line] if line < len(line_starts) else len(source)
@@ -406,12 +404,25 @@ def inline_text(source: str, children: Sequence[Token], start: int, end: int) ->
     def copy(text: str, raw: str) -> None:
         nonlocal cursor
         found = source.find(raw, cursor, end)
+        if found == -1 and "\ufffd" in raw:
+            # markdown-it turns NUL into U+FFFD; keep the source's own character.
+            raw = text = raw.replace("\ufffd", "\0")
+            found = source.find(raw, cursor, end)
         if found == -1:
             # Should not happen; keep the text, pinned to where we are, rather than fail.
-            builder.add_atomic(text, cursor, cursor) if text else None
+            builder.add_atomic(text, cursor, cursor)
             return
         builder.add_decoded(text, raw, found)
         cursor = found + len(raw)
+
+    def copy_line_break() -> None:
+        nonlocal cursor
+        match = _LINE_BREAK.search(source, cursor, end)
+        if match is None:
+            return
+        # "\r\n" reads as "\n" (its second character); a lone "\r" stays as it is written.
+        builder.add_linear(match.group()[-1], match.end() - 1)
+        cursor = match.end()
 
     for child in children:
         kind = child.type
@@ -420,7 +431,7 @@ def inline_text(source: str, children: Sequence[Token], start: int, end: int) ->
         elif kind == "text_special":  # an entity or a backslash escape: markup is the source form
             copy(child.content, child.markup)
         elif kind in ("softbreak", "hardbreak"):
-            copy("\n", "\n")
+            copy_line_break()
         elif kind == "code_inline":
             cursor = _skip_code_span(source, child.markup, cursor, end)
         elif kind == "html_inline":

@@ -3,23 +3,24 @@ r"""One finding per line, for editors and ``grep``: ``path:line:col: severity: m
 No summary line. A file that could not be read gives ``path:1:1: error: message [read-error]``.
 Line breaks in a message are folded into spaces so that every finding stays on one line.
 
-Vim (``:set errorformat`` / ``:cfile``; ``%t`` takes the severity's first letter, e or w; a
-suggestion gets type ``s``, which Vim shows as is)::
+A suggestion is written as ``info``, the word all three editors know for the lowest level.
+
+Vim (``:set errorformat`` / ``:cfile``; ``%t`` takes the severity's first letter: e, w or i)::
 
     set errorformat=%f:%l:%c:\ %t%*[^:]:\ %m
 
 Emacs: compilation-mode's default ``gnu`` regexp parses these lines unchanged (``M-x compile``
-with ``copydesk check --format line ...``); it marks ``warning`` lines as warnings, and others
-(``error``, ``suggestion``) as errors.
+with ``copydesk check --format line ...``); it marks ``warning`` lines as warnings, ``info``
+lines as information and ``error`` lines as errors.
 
-VS Code (``tasks.json``; a suggestion falls back to the matcher's ``severity``, ``info``)::
+VS Code (``tasks.json``)::
 
     "problemMatcher": {
       "owner": "copydesk",
       "fileLocation": ["relative", "${workspaceFolder}"],
       "severity": "info",
       "pattern": {
-        "regexp": "^(.+?):(\\d+):(\\d+): (error|warning|suggestion): (.*) \\[([^\\]]+)\\]$",
+        "regexp": "^(.+?):(\\d+):(\\d+): (error|warning|info): (.*) \\[([^\\]]+)\\]$",
         "file": 1, "line": 2, "column": 3, "severity": 4, "message": 5, "code": 6
       }
     }
@@ -33,6 +34,7 @@ from ..results import FileResult
 from . import locate_finding
 
 READ_ERROR_ID = "read-error"
+EDITOR_SEVERITY = {"error": "error", "warning": "warning", "suggestion": "info"}
 
 
 def render(results: Sequence[FileResult], *, color: bool = False) -> str:
@@ -43,7 +45,7 @@ def render(results: Sequence[FileResult], *, color: bool = False) -> str:
         for finding in result.findings:
             span = locate_finding(result, finding)
             lines.append(
-                f"{result.path}:{span.line}:{span.column}: {finding.severity.value}: "
+                f"{result.path}:{span.line}:{span.column}: {EDITOR_SEVERITY[finding.severity.value]}: "
                 f"{_one_line(finding.message)} [{finding.rule}]"
             )
     return "".join(line + "\n" for line in lines)

@@ -1,0 +1,307 @@
+"""``first-reference``: a person named by surname alone before the story gives the full name.
+
+News style introduces a person with a full name (and usually a title) and only then shortens to
+the surname: "Mayor Jim Kenney ... Kenney said". A paragraph pasted from another story, or a
+careless edit, leaves "Kenney has been ..." or "Mayor Kenney" with no full name before it.
+
+How it reads a story (body only: a surname in the headline is normal):
+
+* Every run of capitalised words ("Attorney General Jeff Sessions", "Bill de Blasio") is a name
+  sequence. Leading titles and sentence openers are stripped; if two or more words remain, every
+  word after the first is a known surname from there on, and every word before the last is a
+  first name or part of an organisation or place ("Philadelphia Police Department"), never
+  reported as a surname.
+* A single remaining word is a *surname reference* when a title stood before it ("Mayor
+  Kenney"), when it attributes ("Kenney said", "according to Kenney", "..., said Kenney."), or,
+  with ``subject_position``, when it opens a sentence before a verb ("Kenney has been ...").
+* It is reported when no full name ending in that word came before it, unless it is a known
+  non-person word (a sentence opener, an organisation, a place from the gazetteers), an acronym,
+  a word the story also uses in lower case, or inside a quotation. Each person is reported once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..article import Article, Block
+from .base import LintContext, Match, RuleConfigError, RuleType
+
+_UPPER = "A-ZÀ-ÖØ-Þ"
+# A capitalised word, with inner apostrophes and hyphens ("O'Brien", "Jean-Claude", "Kenney's").
+_WORD = rf"[{_UPPER}][^\W\d_]*(?:['’\-][^\W\d_]+)*"
+_INITIAL = rf"[{_UPPER}]\.(?:[{_UPPER}]\.)*"
+_POSSESSIVE = re.compile(r"['’]s?$")
+_SENTENCE_BREAK = re.compile(r"(?:^|[.!?:;][\"'”’)\]]*\s+|[\"“(]\s*)$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    text: str  # as written, particles included ("de Blasio")
+    key: str  # lower case, no possessive, no full stop ("de blasio")
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Reference:
+    block: Block
+    token: _Token
+    kind: str  # "title", "attribution" or "subject"
+    title: str = ""
+
+
+def _norm(text: str) -> str:
+    return _POSSESSIVE.sub("", text.rstrip(".")).lower()
+
+
+def _strings(value: Any) -> Iterable[str]:
+    """Every string in a YAML value, however it is nested (gazetteers differ in shape)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str):
+                yield key
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
+class FirstReference(RuleType):
+    """Reports the first surname-only or title-and-surname reference to a person whose full name
+    the story has not given yet. ``data`` names the word lists (titles, particles, attribution
+    verbs, non-names, places) relative to the rule file."""
+
+    name = "first-reference"
+    default_scope = "body"
+    options_schema = {
+        "data": {"type": "string", "minLength": 1},
+        "subject_position": {"type": "boolean"},
+        "attribution": {"type": "boolean"},
+        "titles": {"type": "boolean"},
+    }
+    required_options = ("data",)
+
+    def __init__(self, spec) -> None:
+        super().__init__(spec)
+        options = spec.options
+        self.use_subject = bool(options.get("subject_position", True))
+        self.use_attribution = bool(options.get("attribution", True))
+        self.use_titles = bool(options.get("titles", True))
+        path = spec.data_path(options["data"])
+        data = self._load_yaml(path, "data")
+
+        def words(key: str) -> list[str]:
+            return [str(w).strip() for w in data.get(key) or () if str(w).strip()]
+
+        self.titles = {self._title_key(t) for t in words("titles")}
+        self.single_name_titles = {self._title_key(t) for t in words("single_name_titles")}
+        self.max_title_words = max((len(t) for t in self.titles | self.single_name_titles), default=1)
+        particles = [p.lower() for p in words("particles")]
+        self.particles = set(particles)
+        self.not_names = {w.lower() for w in words("not_names")}
+        places = {w.lower() for w in words("places")}
+        for name in words("place_files"):
+            places.update(self._load_places(path.parent / name))
+        self.places = places
+        self.surnames: set[str] = set()
+        self.first_names: set[str] = set()
+        for name in words("name_files"):
+            lists = self._load_yaml(path.parent / name, "data")
+            self.surnames.update(str(lists.get("surnames") or "").lower().split())
+            self.first_names.update(str(lists.get("first_names") or "").lower().split())
+
+        particle = "|".join(sorted(map(re.escape, particles), key=len, reverse=True)) or r"(?!x)x"
+        capitalized = "|".join(sorted((re.escape(p.lower().capitalize()) for p in words("capitalized_particles")), key=len, reverse=True)) or r"(?!x)x"
+        abbreviations = sorted((t[0] for t in self.titles | self.single_name_titles if len(t) == 1 and len(t[0]) <= 4), key=len, reverse=True)
+        abbreviation = "|".join(re.escape(a.capitalize()) for a in abbreviations) or r"(?!x)x"
+        # One token: an abbreviated title with its full stop, a capitalised word (optionally
+        # after lower-case particles, or a capitalised particle: "De Blasio"), or an initial.
+        token = (
+            rf"(?:(?:{abbreviation})\.(?=\s)"
+            rf"|{_INITIAL}"
+            rf"|(?:(?:{particle}|{capitalized})[ \t]+)*{_WORD})"
+        )
+        self.sequence = re.compile(rf"(?<![\w’'.\-]){token}(?:[ \t]+{token})*")
+        self.token = re.compile(token)
+        attribution = "|".join(sorted(map(re.escape, words("attribution_verbs")), key=len, reverse=True)) or r"(?!x)x"
+        subject = "|".join(sorted(map(re.escape, words("subject_verbs")), key=len, reverse=True)) or r"(?!x)x"
+        self.attribution_after = re.compile(
+            rf"[ \t]+(?:(?:has|had|have|also|later|previously|then|again|once|would|will|recently)[ \t]+)*(?:{attribution})\b"
+        )
+        self.subject_after = re.compile(rf"[ \t]+(?:{subject})\b")
+        self.according_before = re.compile(r"\baccording[ \t]+to[ \t]+$", re.IGNORECASE)
+        self.inverted_before = re.compile(r"\b(?:said|says|added|adds|wrote|writes|asked|asks)[ \t]+$")
+        self.inverted_after = re.compile(r"[ \t]*(?:[.,;:!?]|$)")
+        self.he_she = re.compile(r"\b(?:(he|she|his|her|him|hers)|(it|its|they|their))\b", re.IGNORECASE)
+        self.lower_word = re.compile(r"(?<![\w’'])[a-zà-ÿ][\w’'\-]*")
+
+    @staticmethod
+    def _load_yaml(path: Path, key: str) -> dict:
+        import yaml
+
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: faster
+        try:
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
+        except (OSError, yaml.YAMLError) as error:
+            raise RuleConfigError(f"cannot read word lists {path}: {error}", key) from None
+        if not isinstance(data, dict):
+            raise RuleConfigError(f"{path}: the word lists must be a mapping", key)
+        return data
+
+    @staticmethod
+    def _title_key(title: str) -> tuple[str, ...]:
+        return tuple(part.rstrip(".").lower() for part in title.split())
+
+    @staticmethod
+    def _load_places(path: Path) -> set[str]:
+        import yaml
+
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError):
+            return set()  # the shared gazetteer is optional
+        return {s.strip().lower() for s in _strings(data) if s.strip()}
+
+    # -- reading name sequences -------------------------------------------------------------------
+    def _tokens(self, text: str, start: int, end: int) -> list[_Token]:
+        out = []
+        for found in self.token.finditer(text, start, end):
+            out.append(_Token(found.group(), _norm(found.group()), found.start(), found.end()))
+        return out
+
+    def _strip_titles(self, tokens: list[_Token]) -> tuple[list[_Token], str, bool]:
+        """A leading sentence opener ("The", "When") and titles removed; returns the rest, the
+        last title and whether that title takes a single name ("King Abdullah")."""
+        title, single = "", False
+        index = 1 if tokens and tokens[0].key in self.not_names else 0
+        while index < len(tokens):
+            for size in range(min(self.max_title_words, len(tokens) - index), 0, -1):
+                key = tuple(t.key for t in tokens[index:index + size])
+                if key in self.titles or key in self.single_name_titles:
+                    title = " ".join(t.text.rstrip(".") for t in tokens[index:index + size])
+                    single = key in self.single_name_titles
+                    index += size
+                    break
+            else:
+                break
+        return tokens[index:], title, single
+
+    @staticmethod
+    def _keys(token: _Token) -> set[str]:
+        """The ways a surname is looked up: "de blasio" and "blasio"."""
+        key = token.key
+        return {key, key.split()[-1]}
+
+    def _skippable(self, token: _Token, story_lower: set[str], non_final: set[str]) -> bool:
+        """Words that are not a person's surname whatever their position."""
+        last = token.key.split()[-1]
+        bare = _POSSESSIVE.sub("", token.text.split()[-1].rstrip("."))
+        return (
+            len(last) < 3
+            or bare.isupper()
+            or last in self.not_names
+            or token.key in self.places
+            or last in self.places
+            or last in story_lower
+            or last in non_final
+        )
+
+    def _looks_like_person(self, ref: _Reference) -> bool:
+        """Evidence beyond the position: a title, a surname particle ("De Blasio"), a common
+        surname, or "he"/"she" following in the sentence or the next (before any "it")."""
+        token = ref.token
+        if ref.kind == "title" or " " in token.key:
+            return True
+        if token.key in self.first_names:
+            return False  # "Samantha said": a first-name reference, another matter
+        if token.key in self.surnames:
+            return True
+        text = ref.block.text
+        stop = text.find(".", token.end)
+        stop = text.find(".", stop + 1) if stop != -1 else -1
+        pronoun = self.he_she.search(text, token.end, stop if stop != -1 else len(text))
+        return bool(pronoun and pronoun.group(1))
+
+    # -- checking ---------------------------------------------------------------------------------
+    def check(self, article: Article, context: LintContext) -> Iterable[Match]:
+        blocks = [b for b in self.blocks(article) if b.kind != "headline"]
+        story_lower = {w.lower() for b in blocks for w in self.lower_word.findall(b.text)}
+        introduced: dict[str, int] = {}  # surname key -> order of its first full-name mention
+        non_final: set[str] = set()
+        references: list[tuple[int, _Reference]] = []
+        order = 0
+        for block in blocks:
+            text = block.text
+            for found in self.sequence.finditer(text):
+                order += 1
+                tokens, title, single = self._strip_titles(self._tokens(text, found.start(), found.end()))
+                if not tokens:
+                    continue
+                if len(tokens) >= 2:
+                    for token in tokens[1:]:
+                        for key in self._keys(token):
+                            introduced.setdefault(key, order)
+                    for token in tokens[:-1]:
+                        non_final.add(token.key.split()[-1])
+                    continue
+                token = tokens[0]
+                if single:
+                    for key in self._keys(token):
+                        introduced.setdefault(key, order)
+                    continue
+                kind = self._reference_kind(text, token, title)
+                if kind:
+                    references.append((order, _Reference(block, token, kind, title)))
+        reported: set[str] = set()
+        for order, ref in references:
+            token = ref.token
+            keys = self._keys(token)
+            if keys & reported or self._skippable(token, story_lower, non_final):
+                continue
+            if not self._looks_like_person(ref):
+                continue
+            first_full = min((introduced[k] for k in keys if k in introduced), default=None)
+            if first_full is not None and first_full < order:
+                continue
+            start, end = ref.block.source_span(token.start, token.end)
+            if article.in_quotation(start, end):
+                continue
+            reported |= keys
+            yield self._match(ref, later=first_full is not None)
+
+    def _reference_kind(self, text: str, token: _Token, title: str) -> str:
+        if title:
+            return "title" if self.use_titles else ""
+        before = text[max(0, token.start - 40):token.start]
+        if self.use_attribution:
+            if self.attribution_after.match(text, token.end):
+                return "attribution"
+            if self.according_before.search(before):
+                return "attribution"
+            if self.inverted_before.search(before) and self.inverted_after.match(text, token.end):
+                return "attribution"
+        if self.use_subject and _SENTENCE_BREAK.search(before) and self.subject_after.match(text, token.end):
+            return "subject"
+        return ""
+
+    def _match(self, ref: _Reference, *, later: bool) -> Match:
+        token = ref.token
+        name = _POSSESSIVE.sub("", token.text)
+        start, end = token.start, token.start + len(name)
+        if ref.kind == "title":
+            # Report the title with the name: "Mayor Kenney".
+            title_start = ref.block.text.rfind(ref.title.split()[0], 0, token.start)
+            if title_start != -1:
+                start = title_start
+        shown = ref.block.text[start:end]
+        where = "the full name comes only later in the story" if later else "the story never gives the full name"
+        if ref.kind == "title":
+            message = f"'{shown}': first reference by title and surname; {where} (first reference: title, first name and surname)."
+        else:
+            message = f"'{shown}': first reference by surname only; {where} (first reference: full name and title)."
+        return Match(ref.block, start, end, actual=shown, message=message, data={"name": name, "later": later})
