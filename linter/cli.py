@@ -66,6 +66,16 @@ def build_parser() -> argparse.ArgumentParser:
     lsp = commands.add_parser("lsp", help="run the language server on standard input and output (extra: lsp)")
     lsp.add_argument("--stdio", action="store_true", help="accepted for editors that pass it; stdio is the default")
 
+    serve = commands.add_parser("serve", help="run the HTTP service a CMS calls (extra: serve)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--token", help="require 'Authorization: Bearer TOKEN' on /v1 (or set COPYDESK_TOKEN)")
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--style", help="default house style")
+    serve.add_argument("--config", metavar="FILE", help="configuration file (default: .copydesk.yaml found from here)")
+    serve.add_argument("--max-bytes", type=int, default=1_000_000, help="largest request body accepted (413 above)")
+    serve.add_argument("--timeout", type=float, default=10.0, help="seconds a request may take to arrive or be checked")
+
     test_rules = commands.add_parser("test-rules", help="run every rule's own valid and invalid examples")
     test_rules.add_argument("dirs", nargs="*", metavar="DIR", help="rule directories (default: the bundled packs)")
     return parser
@@ -97,6 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _explain(args)
         if args.command == "test-rules":
             return _test_rules(args)
+        if args.command == "serve":
+            return _optional_feature("linter.serve", "serve", ("starlette", "uvicorn"))(args)
         if args.command == "lsp":
             return _optional_feature("linter.lsp", "lsp", "pygls")(args)
     except (UsageError, ConfigError, RuleLoadError) as error:
@@ -250,7 +262,8 @@ def _optional_feature(module: str, extra: str, package: str):
     try:
         return importlib.import_module(module).main
     except ModuleNotFoundError as error:
-        if error.name and error.name.split(".")[0] == package:
+        packages = (package,) if isinstance(package, str) else package
+        if error.name and error.name.split(".")[0] in packages:
             raise UsageError(f"this needs the '{extra}' extra: pip install 'copydesk[{extra}]'") from None
         raise
 

@@ -1,0 +1,144 @@
+"""The HTTP service, over a real socket on loopback (uvicorn in a thread)."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+pytest.importorskip("starlette")
+uvicorn = pytest.importorskip("uvicorn")
+
+from linter.serve import create_app  # noqa: E402
+
+TOKEN = "newsroom-token"
+HEADLINE = "Riverton council approves budget"
+BODY = (
+    "The Riverton City Council voted 6-1 on Tuesday to approve the budget, the city\u2019s adviser said.\n\n"
+    "This is a developing story.\n\n"
+    "Rates rose 5 per cent \U0001F4C8 last year, the mayor said.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def server():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    app = create_app(token=TOKEN, max_bytes=20_000, timeout=5)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not instance.started:
+        if time.monotonic() > deadline:
+            pytest.fail("server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    instance.should_exit = True
+    thread.join(timeout=10)
+
+
+def call(base: str, path: str, payload=None, *, token: str | None = TOKEN, raw: bytes | None = None):
+    data = raw if raw is not None else (json.dumps(payload).encode() if payload is not None else None)
+    request = urllib.request.Request(base + path, data=data, method="POST" if data is not None else "GET")
+    request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+def article(**extra):
+    return {"article": {"headline": HEADLINE, "body": BODY, **extra}}
+
+
+def test_health_needs_no_token(server):
+    assert call(server, "/healthz", token=None) == (200, {"status": "ok"})
+
+
+def test_v1_needs_the_token(server):
+    assert call(server, "/v1/check", article(), token=None)[0] == 401
+    assert call(server, "/v1/check", article(), token="wrong")[0] == 401
+    assert call(server, "/v1/rules", token=None)[0] == 401
+
+
+def test_check_reports_field_offsets_in_code_points_and_utf16(server):
+    status, answer = call(server, "/v1/check", article())
+    assert status == 200
+    percent = next(f for f in answer["findings"] if f["rule"] == "starter.percent")
+    assert percent["field"] == "body"
+    assert BODY[percent["start"]:percent["end"]] == "per cent"
+    assert (percent["start_utf16"], percent["end_utf16"]) == (percent["start"], percent["end"])  # no astral char before it
+    boiler = [f for f in answer["findings"] if f["category"] == "boilerplate"]
+    assert boiler and BODY[boiler[0]["start"]:boiler[0]["end"]].startswith("This is a developing story")
+
+
+def test_utf16_offsets_count_astral_characters_twice(server):
+    body = "\U0001F4C8 Rates rose 5 per cent last year, the mayor said.\n"
+    status, answer = call(server, "/v1/check", {"article": {"headline": HEADLINE, "body": body}})
+    percent = next(f for f in answer["findings"] if f["rule"] == "starter.percent")
+    assert body[percent["start"]:percent["end"]] == "per cent"
+    assert percent["start_utf16"] == percent["start"] + 1
+    assert body.encode("utf-16-le")[2 * percent["start_utf16"]:2 * percent["end_utf16"]].decode("utf-16-le") == "per cent"
+
+
+def test_dismissed_fingerprints_are_not_reported_and_survive_unrelated_edits(server):
+    _, first = call(server, "/v1/check", article())
+    percent = next(f for f in first["findings"] if f["rule"] == "starter.percent")
+    edited = {"article": {"headline": HEADLINE + " again", "body": "A new opening paragraph.\n\n" + BODY}}
+    _, second = call(server, "/v1/check", edited)
+    assert percent["fingerprint"] in {f["fingerprint"] for f in second["findings"]}
+    _, third = call(server, "/v1/check", {**edited, "dismissed": [percent["fingerprint"]]})
+    assert percent["fingerprint"] not in {f["fingerprint"] for f in third["findings"]}
+    assert len(third["findings"]) == len(second["findings"]) - 1
+
+
+def test_fix_applies_safe_fixes_and_lists_them(server):
+    status, answer = call(server, "/v1/fix", {**article(), "applicability": "safe"})
+    assert status == 200
+    fixed = answer["article"]["body"]
+    assert "developing story" not in fixed
+    assert "5 percent" in fixed
+    assert answer["article"]["headline"] == HEADLINE
+    assert {a["rule"] for a in answer["applied"]} >= {"starter.percent"}
+
+
+def test_html_body(server):
+    body = "<p>Rates rose 5 per cent &amp; more.</p>"
+    _, answer = call(server, "/v1/check", {"article": {"headline": HEADLINE, "body": body, "body_format": "html"}})
+    percent = next(f for f in answer["findings"] if f["rule"] == "starter.percent")
+    assert body[percent["start"]:percent["end"]] == "per cent"
+
+
+@pytest.mark.parametrize(
+    "raw, status, words",
+    [
+        (b"{not json", 400, "malformed JSON"),
+        (b"[1, 2]", 400, "JSON object"),
+        (json.dumps({"article": "text"}).encode(), 400, "'article' must be an object"),
+        (json.dumps({"article": {"body": 5}}).encode(), 400, "must be a string"),
+        (json.dumps({"article": {"body": "x", "body_format": "docx"}}).encode(), 400, "body_format"),
+        (json.dumps({"article": {"body": "x" * 30_000}}).encode(), 413, "over the limit"),
+    ],
+)
+def test_bad_requests_get_clear_errors(server, raw, status, words):
+    code, answer = call(server, "/v1/check", raw=raw)
+    assert code == status
+    assert words in answer["error"]
+
+
+def test_rules_and_openapi(server):
+    status, answer = call(server, "/v1/rules")
+    assert status == 200 and any(r["id"] == "starter.percent" for r in answer["rules"])
+    status, spec = call(server, "/openapi.json", token=None)
+    assert status == 200 and set(spec["paths"]) >= {"/v1/check", "/v1/fix", "/v1/rules", "/healthz"}
