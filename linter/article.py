@@ -85,18 +85,29 @@ class TextMap:
 
     def slice(self, start: int, end: int) -> "TextMap":
         """The map of ``text[start:end]``, re-based to start at 0."""
+        pieces = self.pieces
+        # Binary search for the first piece that can overlap, so slicing many sentences out of a
+        # long paragraph stays linear overall.
+        lo, hi = 0, len(pieces)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if pieces[mid].text_end < start:
+                lo = mid + 1
+            else:
+                hi = mid
         out: list[Piece] = []
-        for piece in self.pieces:
-            if piece.text_end <= start or piece.text_start >= end:
-                if not (piece.text_start == piece.text_end == start):
-                    continue
-            lo, hi = max(piece.text_start, start), min(piece.text_end, end)
+        for piece in pieces[lo:]:
+            if piece.text_start > end or (piece.text_start == end and piece.text_end > end):
+                break
+            if piece.text_end <= start and not (piece.text_start == piece.text_end == start):
+                continue
+            low, high = max(piece.text_start, start), min(piece.text_end, end)
             if piece.linear:
-                src_lo = piece.source_start + (lo - piece.text_start)
-                src_hi = piece.source_start + (hi - piece.text_start)
+                src_lo = piece.source_start + (low - piece.text_start)
+                src_hi = piece.source_start + (high - piece.text_start)
             else:
                 src_lo, src_hi = piece.source_start, piece.source_end
-            out.append(Piece(lo - start, hi - start, src_lo, src_hi))
+            out.append(Piece(low - start, high - start, src_lo, src_hi))
         return TextMap(tuple(out))
 
 

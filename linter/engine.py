@@ -28,10 +28,11 @@ def format_message(template: str, values: Mapping[str, Any]) -> str:
         return template
 
 
-def escape_replacement(text: str, source_format: str) -> str:
-    """Replacement prose as it must be written into a source of this format."""
-    if source_format == "html":
-        return html.escape(text, quote=False)
+def escape_replacement(text: str, source_format: str, body_format: str | None = None) -> str:
+    """Replacement prose as it must be written into a source of this format (a CMS JSON body in
+    HTML is escaped twice: as HTML, then as a JSON string)."""
+    if source_format == "html" or (source_format == "cms-json" and body_format == "html"):
+        text = html.escape(text, quote=False)
     if source_format == "cms-json":
         return json.dumps(text, ensure_ascii=False)[1:-1]
     return text
@@ -50,7 +51,8 @@ def _finding(rule: RuleType, match: Match, article: Article) -> Finding:
         if match.edits is not None:
             edits = tuple(sorted(match.edits))
         else:
-            edits = (Edit(start, end, escape_replacement(match.replacement, article.format)),)
+            body_format = article.meta.get("body_format") if match.block.field == "body" else None
+            edits = (Edit(start, end, escape_replacement(match.replacement, article.format, body_format)),)
         if applicability is not Applicability.DISPLAY and not spec.fix_in_quotes:
             # Never edit a direct quotation unless the rule says it may: show the fix instead.
             if any(article.in_quotation(e.start, e.end) for e in edits):

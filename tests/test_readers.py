@@ -357,6 +357,9 @@ def test_html_broken_markup_does_not_crash(source: str) -> None:
 def test_html_broken_markup_keeps_text() -> None:
     article = html_reader.read("<p>Misnested <b>tags</p> here</b>")
     assert [p.text for p in article.paragraphs] == ["Misnested tags", "here"]
+    # An unclosed <li> ends at the next one, even with inline markup left open inside it.
+    article = html_reader.read("<ul><li><b>One<li>Two<ul><li>Nested</ul><li>Three</ul>")
+    assert [p.text for p in article.paragraphs] == ["One", "Two", "Nested", "Three"]
 
 
 def test_html_deep_nesting_does_not_recurse() -> None:
@@ -488,5 +491,6 @@ def test_html_any_input_maps_into_source(source: str) -> None:
 @_SETTINGS
 @given(st.text(max_size=60), st.sampled_from(["text", "html", "markdown"]), st.booleans())
 def test_cms_json_any_strings_map_into_source(body: str, body_format: str, ascii_only: bool) -> None:
-    source = json.dumps({"headline": body[:10] or "x", "body": body, "body_format": body_format}, ensure_ascii=ascii_only)
+    story = {"headline": body[:10] or "x", "body": body, "body_format": body_format}
+    source = json.dumps(story, ensure_ascii=ascii_only)
     assert_maps_into_source(cms_json.read(source))

@@ -9,7 +9,9 @@ are then composed with the literal's map.
 
 from __future__ import annotations
 
+import bisect
 import json
+from dataclasses import dataclass
 from json.decoder import scanstring
 from typing import Any
 
@@ -25,12 +27,12 @@ _WHITESPACE = " \t\n\r"
 _SIMPLE_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 
 
+@dataclass(frozen=True)
 class _StringValue:
     """A top-level string value: the decoded text and its map into the JSON source."""
 
-    def __init__(self, text: str, tmap: TextMap) -> None:
-        self.text = text
-        self.map = tmap
+    text: str
+    map: TextMap
 
 
 def read(source: str) -> Article:
@@ -59,11 +61,13 @@ def read(source: str) -> Article:
         body_article_blocks, body_meta, body_suppressions = _read_body(body.text, body_format)
         meta.update(body_meta)
         has_headline = bool(blocks) and blocks[0].kind == "headline"
+        body_starts = [piece.text_start for piece in body.map.pieces]
         for block in body_article_blocks:
             if block.kind == "headline" and has_headline:
                 # An <h1> in the body of a story that already has a headline is a subhead.
                 block = Block("subhead", "body", block.text, block.map)
-            blocks.append(Block(block.kind, block.field, block.text, compose(block.map, body.map), block.index))
+            source_map = compose(block.map, body.map, body_starts)
+            blocks.append(Block(block.kind, block.field, block.text, source_map, block.index))
         suppressions = tuple(
             Suppression(s.rule, body.map.to_source(s.start), body.map.to_source(s.end, end=True))
             for s in body_suppressions
@@ -178,20 +182,22 @@ def literal_map(source: str, start: int, end: int, value: str) -> TextMap:
     return tmap
 
 
-def compose(inner: TextMap, outer: TextMap) -> TextMap:
-    """Chain ``inner`` (block text -> value) with ``outer`` (value -> source)."""
+def compose(inner: TextMap, outer: TextMap, outer_starts: list[int] | None = None) -> TextMap:
+    """Chain ``inner`` (block text -> value) with ``outer`` (value -> source).
+
+    ``outer_starts`` (the pieces' ``text_start``, for bisection) can be passed in when composing
+    many maps with the same ``outer``.
+    """
+    if outer_starts is None:
+        outer_starts = [piece.text_start for piece in outer.pieces]
     pieces: list[Piece] = []
     for piece in inner.pieces:
         if piece.linear:
             # Character for character: the value's own pieces (escapes stay atomic) carry over.
-            for part in outer.slice(piece.source_start, piece.source_end).pieces:
+            shift = piece.text_start - piece.source_start
+            for part in _overlapping(outer, outer_starts, piece.source_start, piece.source_end):
                 pieces.append(
-                    Piece(
-                        piece.text_start + part.text_start,
-                        piece.text_start + part.text_end,
-                        part.source_start,
-                        part.source_end,
-                    )
+                    Piece(part.text_start + shift, part.text_end + shift, part.source_start, part.source_end)
                 )
         else:
             # An entity in an HTML body, say: atomic over whatever its value span covers.
@@ -204,3 +210,26 @@ def compose(inner: TextMap, outer: TextMap) -> TextMap:
                 )
             )
     return TextMap(tuple(pieces))
+
+
+def _overlapping(tmap: TextMap, starts: list[int], start: int, end: int) -> list[Piece]:
+    """The pieces of ``tmap`` cut to ``[start, end)`` (in its own text coordinates).
+
+    Like :meth:`TextMap.slice` without re-basing, and found by bisection: a long body has many
+    escapes, and scanning every piece for every block would be quadratic.
+    """
+    out = []
+    index = max(bisect.bisect_right(starts, start) - 1, 0)
+    pieces = tmap.pieces
+    while index < len(pieces) and pieces[index].text_start < end:
+        piece = pieces[index]
+        index += 1
+        if piece.text_end <= start:
+            continue
+        low, high = max(piece.text_start, start), min(piece.text_end, end)
+        if piece.linear:
+            offset = piece.source_start - piece.text_start
+            out.append(Piece(low, high, low + offset, high + offset))
+        else:  # an escape is never cut: it maps as a whole
+            out.append(Piece(low, high, piece.source_start, piece.source_end))
+    return out

@@ -37,6 +37,9 @@ _BLOCK_KINDS = {
         "summary", "fieldset", "center",
     )},
 }
+# How far up the stack a new <li> looks for an open one (inline markup inside an item is shallow;
+# a bound keeps pathological nesting linear).
+_ITEM_SEARCH_DEPTH = 64
 # class="..." names that mark an article field.
 _CLASS_KINDS = {
     "byline": "byline", "author": "byline", "dek": "dek", "subheadline": "dek", "standfirst": "dek",
@@ -112,6 +115,15 @@ class _ArticleParser(HTMLParser):
             if element.tag == tag:
                 return
 
+    def _close_open_item(self) -> None:
+        """A new <li> ends the open one in the same list (HTML's implied end tag)."""
+        for element in reversed(self._stack[-_ITEM_SEARCH_DEPTH:]):
+            if element.tag in ("ul", "ol"):
+                return  # the open item is in an outer list: this one nests
+            if element.tag == "li":
+                self._pop_to("li")
+                return
+
     # -- text ----------------------------------------------------------------------------------
     def _flush(self) -> None:
         self._flush_as(self._kind)
@@ -143,8 +155,8 @@ class _ArticleParser(HTMLParser):
             self._read_meta(attrs)
         if tag in _CLOSES_P and self._open_counts.get("p"):
             self._pop_to("p")
-        if tag == "li" and self._open_counts.get("li") and self._stack and self._stack[-1].tag == "li":
-            self._pop_to("li")
+        if tag == "li" and self._open_counts.get("li"):
+            self._close_open_item()
         if tag == "br":
             if self._collecting():
                 tag_start = self._offset()

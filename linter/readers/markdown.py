@@ -81,9 +81,8 @@ class TextBuilder:
         """Text decoded from ``source[source_start:source_end]`` as a whole (an entity, an escape)."""
         if not text:
             return
-        if len(text) == source_end - source_start:
-            # Equal lengths would read as a linear run, mapping character by character.
-            raise ValueError(f"atomic text {text!r} has the length of its source")
+        # (Decoding always shortens, so lengths never match; if they did, the piece would read
+        # as a linear run, mapping character by character, which still lands in the right place.)
         end = self._length + len(text)
         self._pieces.append(Piece(self._length, end, source_start, source_end))
         self._parts.append(text)
