@@ -78,6 +78,9 @@ def check_rule(rule: RuleType) -> list[ExampleFailure]:
     """Every way this rule's examples disagree with what it does."""
     spec = rule.spec
     failures: list[ExampleFailure] = []
+    skip = getattr(rule, "skip_examples", None)
+    if callable(skip) and skip():
+        return failures  # the rule needs an outside service that is not there (LanguageTool)
     examples = spec.examples or {}
     valid, invalid = examples.get("valid") or [], examples.get("invalid") or []
     if not valid or not invalid:

@@ -14,7 +14,9 @@ class Existence(RuleType):
     """Reports every match of ``tokens`` (phrases on word boundaries) or ``patterns`` (regular
     expressions) in the rule's scope, except those listed in ``exceptions``.
 
-    A rule that names a ``replacement`` offers it as the fix (``""`` removes the match).
+    A rule that names a ``replacement`` offers it as the fix (``""`` removes the match). With
+    ``skip_quotes: true`` a match inside a direct quotation is not reported (words a speaker may
+    use but the reporter may not: "clearly", "admitted").
     """
 
     name = "existence"
@@ -24,6 +26,7 @@ class Existence(RuleType):
         "ignorecase": {"type": "boolean"},
         "exceptions": {"type": "array", "items": {"type": "string"}},
         "replacement": {"type": "string"},
+        "skip_quotes": {"type": "boolean"},
     }
 
     def __init__(self, spec) -> None:
@@ -46,6 +49,7 @@ class Existence(RuleType):
         self.exceptions = {e.lower() for e in exceptions} if ignorecase else set(exceptions)
         self.ignorecase = ignorecase
         self.replacement = options.get("replacement")
+        self.skip_quotes = bool(options.get("skip_quotes", False))
 
     def check(self, article: Article, context: LintContext) -> Iterable[Match]:
         for block in self.blocks(article):
@@ -54,5 +58,7 @@ class Existence(RuleType):
                     continue
                 text = found.group()
                 if (text.lower() if self.ignorecase else text) in self.exceptions:
+                    continue
+                if self.skip_quotes and article.in_quotation(*block.source_span(found.start(), found.end())):
                     continue
                 yield Match(block, found.start(), found.end(), actual=text, replacement=self.replacement)

@@ -14,9 +14,13 @@ How it reads a story (body only: a surname in the headline is normal):
 * A single remaining word is a *surname reference* when a title stood before it ("Mayor
   Kenney"), when it attributes ("Kenney said", "according to Kenney", "..., said Kenney."), or,
   with ``subject_position``, when it opens a sentence before a verb ("Kenney has been ...").
-* It is reported when no full name ending in that word came before it, unless it is a known
-  non-person word (a sentence opener, an organisation, a place from the gazetteers), an acronym,
-  a word the story also uses in lower case, or inside a quotation. Each person is reported once.
+* It is reported when no full name ending in that word came before it and the word looks like a
+  person: a title stood before it, it has a surname particle ("De Blasio"), it is a common
+  surname (the census list in data/names.yml), or, for an attribution, "he" or "she" follows
+  before any "it". Never reported: known non-person words (openers, organisations, places from
+  the gazetteers), acronyms, CamelCase brands, common first names ("Samantha said"), words the
+  story also uses in lower case, names governed by a preposition or article ("a spokesman for
+  Dell said"), and anything inside a quotation. Each person is reported once.
 """
 
 from __future__ import annotations
@@ -34,6 +38,14 @@ _UPPER = "A-ZÀ-ÖØ-Þ"
 _WORD = rf"[{_UPPER}][^\W\d_]*(?:['’\-][^\W\d_]+)*"
 _INITIAL = rf"[{_UPPER}]\.(?:[{_UPPER}]\.)*"
 _POSSESSIVE = re.compile(r"['’]s?$")
+_CAMEL = re.compile(r"^(?!Mc|Mac|O['’]|Fitz|De|Di|Da|Du|La|Le|Van)[A-Z][a-z]+[A-Z]")
+_DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
+# A lower-case word right before the name makes it an object or a modifier, not a bare surname:
+# "a spokesman for Dell said", "the Archbishop of Canterbury said", "the former Olympian said".
+_GOVERNED = re.compile(
+    r"\b(?:the|a|an|this|that|its|their|our|his|her|of|for|at|from|with|by|to|on|in|into|about|"
+    r"former|late|new|young|old|star|fellow|rival|and|or|nor)[ \t]+$"
+)
 _SENTENCE_BREAK = re.compile(r"(?:^|[.!?:;][\"'”’)\]]*\s+|[\"“(]\s*)$")
 
 
@@ -51,6 +63,7 @@ class _Reference:
     token: _Token
     kind: str  # "title", "attribution" or "subject"
     title: str = ""
+    determiner: bool = False  # "The Academy said": a thing, not a person
 
 
 def _norm(text: str) -> str:
@@ -74,7 +87,9 @@ def _strings(value: Any) -> Iterable[str]:
 class FirstReference(RuleType):
     """Reports the first surname-only or title-and-surname reference to a person whose full name
     the story has not given yet. ``data`` names the word lists (titles, particles, attribution
-    verbs, non-names, places) relative to the rule file."""
+    verbs, non-names, places, and the files of names and places to read) relative to the rule
+    file; ``titles``, ``attribution`` and ``subject_position`` (all true by default) switch the
+    three kinds of reference on or off."""
 
     name = "first-reference"
     default_scope = "body"
@@ -103,7 +118,8 @@ class FirstReference(RuleType):
         self.max_title_words = max((len(t) for t in self.titles | self.single_name_titles), default=1)
         particles = [p.lower() for p in words("particles")]
         self.particles = set(particles)
-        self.not_names = {w.lower() for w in words("not_names")}
+        self.openers = {w.lower() for w in words("openers")}
+        self.not_names = {w.lower() for w in words("not_names")} | self.openers
         places = {w.lower() for w in words("places")}
         for name in words("place_files"):
             places.update(self._load_places(path.parent / name))
@@ -116,8 +132,12 @@ class FirstReference(RuleType):
             self.first_names.update(str(lists.get("first_names") or "").lower().split())
 
         particle = "|".join(sorted(map(re.escape, particles), key=len, reverse=True)) or r"(?!x)x"
-        capitalized = "|".join(sorted((re.escape(p.lower().capitalize()) for p in words("capitalized_particles")), key=len, reverse=True)) or r"(?!x)x"
-        abbreviations = sorted((t[0] for t in self.titles | self.single_name_titles if len(t) == 1 and len(t[0]) <= 4), key=len, reverse=True)
+        capitalized = "|".join(
+            sorted((re.escape(p.lower().capitalize()) for p in words("capitalized_particles")), key=len, reverse=True)
+        ) or r"(?!x)x"
+        abbreviations = sorted(
+            (t[0] for t in self.titles | self.single_name_titles if len(t) == 1 and len(t[0]) <= 4), key=len, reverse=True
+        )
         abbreviation = "|".join(re.escape(a.capitalize()) for a in abbreviations) or r"(?!x)x"
         # One token: an abbreviated title with its full stop, a capitalised word (optionally
         # after lower-case particles, or a capitalised particle: "De Blasio"), or an initial.
@@ -126,7 +146,9 @@ class FirstReference(RuleType):
             rf"|{_INITIAL}"
             rf"|(?:(?:{particle}|{capitalized})[ \t]+)*{_WORD})"
         )
-        self.sequence = re.compile(rf"(?<![\w’'.\-]){token}(?:[ \t]+{token})*")
+        # A nickname in quotation marks may stand inside a name: Brian 'Head' Welch.
+        nickname = r"(?:[ \t]+['‘\"“][A-Z][\w .\-]{0,20}?['’\"”])?"
+        self.sequence = re.compile(rf"(?<![\w’'.\-]){token}(?:{nickname}[ \t]+{token})*")
         self.token = re.compile(token)
         attribution = "|".join(sorted(map(re.escape, words("attribution_verbs")), key=len, reverse=True)) or r"(?!x)x"
         subject = "|".join(sorted(map(re.escape, words("subject_verbs")), key=len, reverse=True)) or r"(?!x)x"
@@ -135,7 +157,8 @@ class FirstReference(RuleType):
         )
         self.subject_after = re.compile(rf"[ \t]+(?:{subject})\b")
         self.according_before = re.compile(r"\baccording[ \t]+to[ \t]+$", re.IGNORECASE)
-        self.inverted_before = re.compile(r"\b(?:said|says|added|adds|wrote|writes|asked|asks)[ \t]+$")
+        # ", said Kenney." or "..." said Kenney: the verb follows a comma or a closing quote.
+        self.inverted_before = re.compile(r"[,\"”’][ \t]*(?:said|says|added|adds|wrote|writes|asked|asks)[ \t]+$")
         self.inverted_after = re.compile(r"[ \t]*(?:[.,;:!?]|$)")
         self.he_she = re.compile(r"\b(?:(he|she|his|her|him|hers)|(it|its|they|their))\b", re.IGNORECASE)
         self.lower_word = re.compile(r"(?<![\w’'])[a-zà-ÿ][\w’'\-]*")
@@ -157,15 +180,26 @@ class FirstReference(RuleType):
     def _title_key(title: str) -> tuple[str, ...]:
         return tuple(part.rstrip(".").lower() for part in title.split())
 
-    @staticmethod
-    def _load_places(path: Path) -> set[str]:
-        import yaml
-
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError):
+    @classmethod
+    def _load_places(cls, path: Path) -> set[str]:
+        """Place names from a gazetteer. Entries marked ``ambiguous`` ("Jordan", "Chad") are
+        left out: they are people as often as places. Any other shape of file counts every
+        string in it."""
+        if not path.is_file():
             return set()  # the shared gazetteer is optional
-        return {s.strip().lower() for s in _strings(data) if s.strip()}
+        data = cls._load_yaml(path, "data")
+        entries = data.get("places")
+        names: Iterable[str]
+        if isinstance(entries, list) and all(isinstance(e, dict) for e in entries):
+            names = (
+                s
+                for e in entries
+                if not e.get("ambiguous")
+                for s in _strings([e.get("name"), e.get("aliases"), e.get("demonyms")])
+            )
+        else:
+            names = _strings(data)
+        return {s.strip().lower() for s in names if s.strip()}
 
     # -- reading name sequences -------------------------------------------------------------------
     def _tokens(self, text: str, start: int, end: int) -> list[_Token]:
@@ -174,12 +208,15 @@ class FirstReference(RuleType):
             out.append(_Token(found.group(), _norm(found.group()), found.start(), found.end()))
         return out
 
-    def _strip_titles(self, tokens: list[_Token]) -> tuple[list[_Token], str, bool]:
+    def _strip_titles(self, tokens: list[_Token]) -> tuple[list[_Token], str, bool, str]:
         """A leading sentence opener ("The", "When") and titles removed; returns the rest, the
-        last title and whether that title takes a single name ("King Abdullah")."""
+        last title, whether that title takes a single name ("King Abdullah") and the opener."""
         title, single = "", False
-        index = 1 if tokens and tokens[0].key in self.not_names else 0
+        index = 1 if tokens and tokens[0].key in self.openers else 0
+        opener = tokens[0].key if index else ""
         while index < len(tokens):
+            if _POSSESSIVE.search(tokens[index].text):
+                break  # "President's Day": not a title
             for size in range(min(self.max_title_words, len(tokens) - index), 0, -1):
                 key = tuple(t.key for t in tokens[index:index + size])
                 if key in self.titles or key in self.single_name_titles:
@@ -189,7 +226,7 @@ class FirstReference(RuleType):
                     break
             else:
                 break
-        return tokens[index:], title, single
+        return tokens[index:], title, single, opener
 
     @staticmethod
     def _keys(token: _Token) -> set[str]:
@@ -197,10 +234,19 @@ class FirstReference(RuleType):
         key = token.key
         return {key, key.split()[-1]}
 
-    def _skippable(self, token: _Token, story_lower: set[str], non_final: set[str]) -> bool:
-        """Words that are not a person's surname whatever their position."""
+    def _skippable(self, ref: _Reference, story_lower: set[str], non_final: set[str]) -> bool:
+        """Words that are not a bare reference to a person's surname, whatever their position."""
+        token = ref.token
         last = token.key.split()[-1]
         bare = _POSSESSIVE.sub("", token.text.split()[-1].rstrip("."))
+        if ref.determiner or re.search(r"-[a-z]", bare):  # "The Academy", "Three-quarters"
+            return True
+        text = ref.block.text
+        if ref.kind != "title" and _GOVERNED.search(text, max(0, token.start - 12), token.start):
+            if not self.according_before.search(text, max(0, token.start - 16), token.start):
+                return True
+        if _CAMEL.search(bare):  # "WorldCom", "YouTube" (but "McCall", "DeVos")
+            return True
         return (
             len(last) < 3
             or bare.isupper()
@@ -212,20 +258,24 @@ class FirstReference(RuleType):
         )
 
     def _looks_like_person(self, ref: _Reference) -> bool:
-        """Evidence beyond the position: a title, a surname particle ("De Blasio"), a common
-        surname, or "he"/"she" following in the sentence or the next (before any "it")."""
+        """Evidence beyond the position. A title, a surname particle ("De Blasio") or a common
+        surname count; "it"/"its" following in the sentence or the next marks an organisation;
+        for attribution, "he"/"she" following counts too."""
         token = ref.token
-        if ref.kind == "title" or " " in token.key:
-            return True
+        if ref.kind == "title":
+            return token.key not in self.first_names  # "Dr Phil": a stage name
         if token.key in self.first_names:
-            return False  # "Samantha said": a first-name reference, another matter
-        if token.key in self.surnames:
-            return True
+            return False  # "Samantha said": a first-name reference to a passer-by, another matter
         text = ref.block.text
         stop = text.find(".", token.end)
         stop = text.find(".", stop + 1) if stop != -1 else -1
         pronoun = self.he_she.search(text, token.end, stop if stop != -1 else len(text))
-        return bool(pronoun and pronoun.group(1))
+        if pronoun and pronoun.group(2):
+            return False  # "Marsh said it is co-operating": an organisation
+        if " " in token.key or token.key in self.surnames:
+            return True
+        # A pronoun alone is weak evidence, and none for a plural ("Colleagues said he ...").
+        return ref.kind == "attribution" and bool(pronoun) and not token.key.endswith("s")
 
     # -- checking ---------------------------------------------------------------------------------
     def check(self, article: Article, context: LintContext) -> Iterable[Match]:
@@ -239,7 +289,7 @@ class FirstReference(RuleType):
             text = block.text
             for found in self.sequence.finditer(text):
                 order += 1
-                tokens, title, single = self._strip_titles(self._tokens(text, found.start(), found.end()))
+                tokens, title, single, opener = self._strip_titles(self._tokens(text, found.start(), found.end()))
                 if not tokens:
                     continue
                 if len(tokens) >= 2:
@@ -256,12 +306,12 @@ class FirstReference(RuleType):
                     continue
                 kind = self._reference_kind(text, token, title)
                 if kind:
-                    references.append((order, _Reference(block, token, kind, title)))
+                    references.append((order, _Reference(block, token, kind, title, opener in _DETERMINERS)))
         reported: set[str] = set()
         for order, ref in references:
             token = ref.token
             keys = self._keys(token)
-            if keys & reported or self._skippable(token, story_lower, non_final):
+            if keys & reported or self._skippable(ref, story_lower, non_final):
                 continue
             if not self._looks_like_person(ref):
                 continue
@@ -299,9 +349,10 @@ class FirstReference(RuleType):
             if title_start != -1:
                 start = title_start
         shown = ref.block.text[start:end]
-        where = "the full name comes only later in the story" if later else "the story never gives the full name"
-        if ref.kind == "title":
-            message = f"'{shown}': first reference by title and surname; {where} (first reference: title, first name and surname)."
-        else:
-            message = f"'{shown}': first reference by surname only; {where} (first reference: full name and title)."
-        return Match(ref.block, start, end, actual=shown, message=message, data={"name": name, "later": later})
+        data = {
+            "name": name,
+            "reference": "title and surname" if ref.kind == "title" else "surname only",
+            "where": "the full name comes only later in the story" if later else "the story never gives the full name",
+            "advice": "title, first name and surname" if ref.kind == "title" else "full name and title",
+        }
+        return Match(ref.block, start, end, actual=shown, data=data)
