@@ -75,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--config", metavar="FILE", help="configuration file (default: .copydesk.yaml found from here)")
     serve.add_argument("--max-bytes", type=int, default=1_000_000, help="largest request body accepted (413 above)")
     serve.add_argument("--timeout", type=float, default=10.0, help="seconds a request may take to arrive or be checked")
+    serve.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
+                       help="let a CMS page on this origin call the service (repeatable)")
 
     test_rules = commands.add_parser("test-rules", help="run every rule's own valid and invalid examples")
     test_rules.add_argument("dirs", nargs="*", metavar="DIR", help="rule directories (default: the bundled packs)")

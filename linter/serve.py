@@ -172,6 +172,7 @@ def create_app(
     token: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     timeout: float = DEFAULT_TIMEOUT,
+    cors_origins: tuple[str, ...] = (),
 ) -> Starlette:
     service = Service(config or Config(), token, max_bytes, timeout)
 
@@ -222,7 +223,17 @@ def create_app(
     ]
     if PANEL_DIR.is_dir():
         routes.append(Mount("/panel", app=StaticFiles(directory=PANEL_DIR, html=True), name="panel"))
-    app = Starlette(routes=routes)
+    middleware = []
+    if cors_origins:
+        # A CMS on another origin may call the service and load the panel's script.
+        from starlette.middleware import Middleware
+        from starlette.middleware.cors import CORSMiddleware
+
+        middleware.append(Middleware(
+            CORSMiddleware, allow_origins=list(cors_origins), allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"], max_age=600,
+        ))
+    app = Starlette(routes=routes, middleware=middleware)
     app.state.service = service
     return app
 
@@ -313,7 +324,7 @@ def app_from_environment() -> Starlette:
     options = json.loads(os.environ.get(_ENV, "{}"))
     config = _load_config(options.get("config"), options.get("style"))
     return create_app(config, token=options.get("token"), max_bytes=options.get("max_bytes", DEFAULT_MAX_BYTES),
-                      timeout=options.get("timeout", DEFAULT_TIMEOUT))
+                      timeout=options.get("timeout", DEFAULT_TIMEOUT), cors_origins=tuple(options.get("cors_origins", ())))
 
 
 def _load_config(path: str | None, style: str | None) -> Config:
@@ -328,7 +339,8 @@ def main(args: argparse.Namespace) -> int:
     import uvicorn
 
     token = args.token or os.environ.get("COPYDESK_TOKEN") or None
-    options = {"config": args.config, "style": args.style, "token": token, "max_bytes": args.max_bytes, "timeout": args.timeout}
+    options = {"config": args.config, "style": args.style, "token": token, "max_bytes": args.max_bytes, "timeout": args.timeout,
+               "cors_origins": args.cors_origin}
     _load_config(args.config, args.style)  # fail now, with a clear message, on a bad config
     os.environ[_ENV] = json.dumps(options)
     uvicorn.run(

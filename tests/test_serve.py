@@ -30,7 +30,7 @@ def server():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    app = create_app(token=TOKEN, max_bytes=20_000, timeout=5)
+    app = create_app(token=TOKEN, max_bytes=20_000, timeout=5, cors_origins=("https://cms.example.org",))
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
     instance = uvicorn.Server(config)
     thread = threading.Thread(target=instance.run, daemon=True)
@@ -142,3 +142,22 @@ def test_rules_and_openapi(server):
     assert status == 200 and any(r["id"] == "starter.percent" for r in answer["rules"])
     status, spec = call(server, "/openapi.json", token=None)
     assert status == 200 and set(spec["paths"]) >= {"/v1/check", "/v1/fix", "/v1/rules", "/healthz"}
+
+
+def test_cors_preflight_is_answered_for_a_configured_origin(server):
+    def preflight(origin: str):
+        request = urllib.request.Request(server + "/v1/check", method="OPTIONS", headers={
+            "Origin": origin, "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization,content-type",
+        })
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, response.headers
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers
+
+    status, headers = preflight("https://cms.example.org")
+    assert status == 200
+    assert headers["access-control-allow-origin"] == "https://cms.example.org"
+    status, headers = preflight("https://elsewhere.example")
+    assert headers.get("access-control-allow-origin") is None

@@ -11,7 +11,8 @@ from typing import Iterable
 
 # A phrase boundary that treats letters, digits and apostrophes inside words as word characters.
 WORD_START = r"(?<![\w’'])"
-WORD_END = r"(?![\w’'])"
+# A word may end before a possessive ("the judgement's"), but not inside a contraction ("don't").
+WORD_END = r"(?:(?=['’]s\b)|(?![\w’']))"
 
 
 def _trie_pattern(words: Iterable[str]) -> str:

@@ -73,6 +73,8 @@ class Metric(RuleType):
         self.min_words = options.get("min_words", 30)
 
     def _judge(self, block: Block, text: str, end: int) -> Iterable[Match]:
+        if len(text.split()) < self.min_words:
+            return  # too short to judge: skip textstat altogether
         counts = count(text)
         if counts.words < self.min_words:
             return
