@@ -16,7 +16,13 @@ SMALL_WORDS = frozenset(
 
 
 def _is_acronym_or_mixed(word: str) -> bool:
-    return (word.isupper() and len(word) > 1) or any(c.isupper() for c in word[1:])
+    """"NATO", "iPhone", "McCarthy": written this way on purpose. Each part of a hyphenated word
+    is judged alone, so "Information-Sharing" is ordinary title case."""
+    return any((part.isupper() and len(part) > 1) or any(c.isupper() for c in part[1:]) for part in word.split("-") if part)
+
+
+def _recase(word: str, change) -> str:
+    return "-".join(change(part) if part else part for part in word.split("-"))
 
 
 class Capitalization(RuleType):
@@ -53,7 +59,7 @@ class Capitalization(RuleType):
             elif word in self.exceptions or _is_acronym_or_mixed(word):
                 out.append(word)
             else:
-                out.append(word[0].upper() + word[1:])
+                out.append(_recase(word, lambda p: p[0].upper() + p[1:]))
             cursor = found.end()
         out.append(text[cursor:])
         return "".join(out)
@@ -66,7 +72,7 @@ class Capitalization(RuleType):
             if position == 0 or word in self.exceptions or _is_acronym_or_mixed(word):
                 out.append(word)
             else:
-                out.append(word[0].lower() + word[1:])
+                out.append(_recase(word, lambda p: p[0].lower() + p[1:]))
             cursor = found.end()
         out.append(text[cursor:])
         return "".join(out)

@@ -21,7 +21,7 @@ by one of three checks (``check:`` in the rule's YAML):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable
 
 from ..article import Article, Block
@@ -31,7 +31,7 @@ _MARKS = '"“”'
 _MARK = re.compile('["“”]')
 # Letters that may follow an apostrophe in a contraction or a possessive: city's, don't, we'll.
 _CONTRACTION = re.compile(r"(?:s|t|ll|re|ve|d|m)(?![^\W\d_])", re.IGNORECASE)
-_WORD_AFTER = re.compile(r"[ \t]+([a-z][a-z\-]*)")
+_WORD_AFTER = re.compile(r"[ \t]+([a-z][a-z\-]*)(?![\w@]|:/|\.\w)")
 _WORD = re.compile(r"[^\W_]+(?:[’'\-][^\W_]+)*")
 _SENTENCE_BREAK = re.compile(r"[.!?][\"”’)]*\s+(?=[\"“(]?[A-Z0-9])")
 # Characters after which a straight mark opens a quotation.
@@ -50,6 +50,7 @@ class QuoteReport:
     stray_openings: list[int] = field(default_factory=list)
     unclosed: list[int] = field(default_factory=list)  # opening marks never closed
     unopened: list[int] = field(default_factory=list)  # closing marks never opened
+    ends_open: bool = False  # a quotation is still open at the end of the paragraph
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ class QuoteWords:
     attribution: frozenset[str]
     after_closing: frozenset[str]
     scare_quote_words: int = 5
+    narration_words: int = 20
+    introduced: bool = False  # the paragraph before ends with a colon that introduces a quotation
 
 
 def shape(text: str, index: int) -> str:
@@ -70,13 +73,26 @@ def shape(text: str, index: int) -> str:
         return CLOSER
     before = text[index - 1] if index > 0 else " "
     after = text[index + 1] if index + 1 < len(text) else " "
-    opens = before in _OPEN_BEFORE or before in _MARKS or before in "‘'"
-    closes = after in _CLOSE_AFTER or after in _MARKS or after in "’'"
-    if opens and not after.isspace():
+    opens = before in _OPEN_BEFORE
+    closes = after in _CLOSE_AFTER
+    if opens and not closes:
         return OPENER
-    if closes and not before.isspace():
+    if closes and not opens:
         return CLOSER
+    if not opens and not closes and before in "‘'" and after.isalnum():
+        return OPENER  # '"Twas', a quotation inside a single-quoted one
     return EITHER
+
+
+def _inch_mark(text: str, index: int) -> bool:
+    """``5' 10"`` or ``a 55" screen``: a straight mark after a number is a measurement."""
+    if text[index] != '"' or index == 0 or not text[index - 1].isdigit():
+        return False
+    return bool(_FEET_INCHES.search(text, 0, index + 1) or _INCH_NOUN.match(text, index + 1))
+
+
+_FEET_INCHES = re.compile(r"\d['’]\s?\d{1,2}\"$")
+_INCH_NOUN = re.compile(r"\s?(?:tall|wide|long|high|deep|screens?|displays?|monitors?|TVs?|televisions?|pizzas?|wheels?|rims?|x)\b", re.IGNORECASE)
 
 
 def _is_letter(char: str) -> bool:
@@ -105,56 +121,153 @@ def _sentence_start(text: str, index: int) -> int:
     return start
 
 
-def _short_quotation(text: str, opener: int, closer: int, words: QuoteWords) -> bool:
-    """Whether ``text[opener+1:closer]`` reads as a short quoted phrase inside one sentence."""
-    inside = text[opener + 1:closer]
-    if len(_WORD.findall(inside)) > words.scare_quote_words:
+def _closes_partial_quotation(text: str, opener: int, closer: int, words: QuoteWords) -> bool:
+    """Whether a mark after a plural -s can close the quotation opened at ``opener``: a short
+    quoted phrase ("the 'sanctuary cities' policies"), or a partial quotation opened inside
+    the same sentence. A quotation that opens a sentence runs to its end and closes on
+    punctuation, so a mark before a bare noun in the middle of that sentence is no closer."""
+    quoted = _WORD.findall(text[opener + 1:closer])
+    count = len(quoted)
+    if count <= words.scare_quote_words or _title_case(quoted):
+        return True
+    sentence_start = _sentence_start(text, closer)
+    if sentence_start > opener:
         return False
-    return _sentence_start(text, closer) <= opener
+    lead = text[sentence_start:opener].strip(" \t\n(—–-")
+    return bool(lead) and count <= 3 * words.narration_words
 
 
-def analyse(text: str, words: QuoteWords, *, continued: bool = False) -> QuoteReport:
+def _title_case(tokens: list[str]) -> bool:
+    """A quoted title ("Michelle Obama Has No Sympathy for the Spouses"): most words capitalised."""
+    capitals = sum(1 for t in tokens if t[0].isupper())
+    return capitals * 3 >= len(tokens) * 2
+
+
+def analyse(
+    text: str, words: QuoteWords, *, continued: bool = False, after_open: bool = False, introduced: bool = False
+) -> QuoteReport:
     """Sort a paragraph's marks into apostrophes, paired marks and problems.
 
     ``continued`` says the next paragraph opens with a quotation mark, so a quotation left
-    open at the end of this one is carried on (AP style), not unclosed.
+    open at the end of this one is carried on (AP style), not unclosed. ``after_open`` says
+    the previous paragraph was left open without being carried on: a closing mark here with no
+    opener is that same problem, already reported there. ``introduced`` says the previous
+    paragraph ends with a colon ("He said:"), so a quotation opening this one has a speaker.
     """
     report = QuoteReport()
     if not any(mark in text for mark in _MARKS):
         return report
+    words = replace(words, introduced=introduced)
     open_at: int | None = None
-    opened: list[int] = []  # every opener, to tell the paragraph-opening mark apart
+    chain_start: int | None = None  # first opener of a run of quoted sentences
+    chain_segments = 0
+    robbed = False  # the open quotation's would-be closing mark was read as an apostrophe
     for found in _MARK.finditer(text):
         index = found.start()
         char = text[index]
         if char == '"' and _apostrophe_between_letters(text, index):
             report.apostrophes.append(index)
             continue
+        if _inch_mark(text, index):
+            continue
         kind = shape(text, index)
         if char in '"”' and kind == CLOSER and _plural_possessive(text, index, words):
-            if open_at is None or not _short_quotation(text, open_at, index, words):
+            if open_at is None or not _closes_partial_quotation(text, open_at, index, words):
                 report.apostrophes.append(index)
+                robbed = robbed or open_at is not None
                 continue
         if kind == EITHER:
             kind = CLOSER if open_at is not None else OPENER
         if kind == OPENER:
             if open_at is not None:
+                if _carried_on(text, open_at, index, words):
+                    # A quotation of several sentences, each opened anew: the AP convention
+                    # for a new paragraph, left in copy whose paragraph breaks were lost.
+                    if chain_segments == 0 and robbed:
+                        _check_stray(text, chain_start, index, words, report)
+                    open_at = index
+                    chain_segments += 1
+                    continue
                 _unmatched_opener(text, open_at, index, words, report)
-            open_at = index
-            opened.append(index)
+            open_at = chain_start = index
+            chain_segments = 0
+            robbed = False
         elif open_at is None:
-            report.unopened.append(index)
+            if not (after_open and not report.unopened and index == _first_mark(text)):
+                report.unopened.append(index)
         else:
             open_at = None
-    if open_at is not None and not continued:
-        _unmatched_opener(text, open_at, len(text), words, report)
+    if open_at is not None:
+        report.ends_open = True
+        carried = continued and not _attributed(text[open_at + 1:], words)
+        if not carried:
+            _unmatched_opener(text, open_at, len(text), words, report)
+        elif chain_segments == 0 and robbed:
+            _check_stray(text, chain_start, len(text), words, report)
     return report
 
 
+def _first_mark(text: str) -> int:
+    found = _MARK.search(text)
+    return found.start() if found else -1
+
+
+_SENTENCE_END = re.compile(r"[.!?…:;][)\]’']*\s*$")
+
+
+def _carried_on(text: str, open_at: int, index: int, words: QuoteWords) -> bool:
+    """Whether the quotation opened at ``open_at`` runs on into a new quoted sentence at
+    ``index``: the text between ends a sentence and names no speaker, and the quotation is a
+    full one (AP closes a partial quotation before the sentence ends)."""
+    segment = text[open_at + 1:index]
+    if _partial(text, open_at):
+        return False
+    return bool(_SENTENCE_END.search(segment)) and not _attributed(segment, words)
+
+
+def _partial(text: str, open_at: int) -> bool:
+    """A partial quotation opens in mid-sentence, straight after a word: 'called it "a
+    disaster'. A full one opens a paragraph or follows a colon, comma or full stop."""
+    before = text[:open_at].rstrip(" \t")
+    return bool(before) and (before[-1].isalnum() or before[-1] in "%$")
+
+
+def _attributed(segment: str, words: QuoteWords) -> bool:
+    """Whether a quoted segment carries its own attribution (", he said."), a sign its
+    closing mark went missing."""
+    for found in _ATTRIBUTION_AFTER_COMMA.finditer(segment):
+        tail = _WORD.findall(segment[found.end():found.end() + 80])[:6]
+        if any(word.lower() in words.attribution for word in tail):
+            return True
+    return False
+
+
+_ATTRIBUTION_AFTER_COMMA = re.compile(r"[,!?]['’]?\s+")
+_PERSONAL = frozenset({"i", "me", "my", "mine", "we", "us", "our", "ours", "you", "your", "yours", "i'm", "i’m", "we're", "we’re", "i've", "i’ve", "we've", "we’ve", "let's", "let’s"})
+
+
+def _check_stray(text: str, start: int | None, until: int, words: QuoteWords, report: QuoteReport) -> None:
+    """A paragraph-opening mark whose first quoted sentence reads as narration: no speaker
+    named, no first or second person, and long enough to tell."""
+    if start != 0:
+        return
+    if not words.introduced and _reads_as_narration(text[1:until], words, minimum=words.narration_words):
+        report.stray_openings.append(0)
+    else:
+        report.unclosed.append(0)
+
+
+def _reads_as_narration(segment: str, words: QuoteWords, minimum: int = 1) -> bool:
+    tokens = _WORD.findall(segment)
+    if len(tokens) < minimum:
+        return False
+    return not any(t.lower() in _PERSONAL or t.lower() in words.attribution for t in tokens)
+
+
 def _unmatched_opener(text: str, index: int, until: int, words: QuoteWords, report: QuoteReport) -> None:
-    """An opener with no closer: a stray mark when it opens the paragraph and nothing in what
-    it would quote names a speaker; an unclosed quotation otherwise."""
-    if index == 0 and not _names_speaker(text[index + 1:until], words):
+    """An opener with no closer: a stray mark when it opens the paragraph and what it would
+    quote reads as narration; an unclosed quotation otherwise."""
+    if index == 0 and not words.introduced and _reads_as_narration(text[index + 1:until], words):
         report.stray_openings.append(index)
     else:
         report.unclosed.append(index)
@@ -178,6 +291,13 @@ def _word_set(data: dict, key: str, path) -> frozenset[str]:
     return frozenset(w.lower() for w in words)
 
 
+def _context(text: str, index: int) -> str:
+    """The words either side of a mark, for a message: ``officers" involvement``."""
+    start = text.rfind(" ", 0, index) + 1
+    end = text.find(" ", index + 2)
+    return text[start:len(text) if end == -1 else end]
+
+
 class Quotes(RuleType):
     """Reports one kind of quotation-mark problem per rule (see the module docs)."""
 
@@ -188,6 +308,7 @@ class Quotes(RuleType):
         "data": {"type": "string", "minLength": 1},
         "continuation": {"type": "boolean"},
         "scare_quote_words": {"type": "integer", "minimum": 1},
+        "narration_words": {"type": "integer", "minimum": 1},
     }
     required_options = ("check",)
 
@@ -209,23 +330,32 @@ class Quotes(RuleType):
             attribution=_word_set(data, "attribution_verbs", path),
             after_closing=_word_set(data, "after_closing_quote", path),
             scare_quote_words=int(options.get("scare_quote_words", 5)),
+            narration_words=int(options.get("narration_words", 20)),
         )
 
     def check(self, article: Article, context: LintContext) -> Iterable[Match]:
         paragraphs = self.blocks(article)
+        left_open = False
         for position, block in enumerate(paragraphs):
             if not any(mark in block.text for mark in _MARKS):
+                left_open = False
                 continue
             following = paragraphs[position + 1] if position + 1 < len(paragraphs) else None
             continued = self.continuation and opens_with_mark(following)
-            report = analyse(block.text, self.words, continued=continued)
+            introduced = position > 0 and paragraphs[position - 1].text.rstrip().endswith(":")
+            report = analyse(block.text, self.words, continued=continued, after_open=left_open, introduced=introduced)
+            left_open = report.ends_open and not continued
             yield from self._matches(block, report)
 
     def _matches(self, block: Block, report: QuoteReport) -> Iterable[Match]:
         text = block.text
         if self.check_kind == "apostrophe":
             for index in report.apostrophes:
-                yield Match(block, index, index + 1, actual=text[index], expected="'", replacement="'")
+                typed = _context(text, index)
+                yield Match(
+                    block, index, index + 1, actual=text[index], expected="'", replacement="'",
+                    data={"typed": typed, "fixed": typed.replace(text[index], "'")},
+                )
         elif self.check_kind == "stray-opening":
             for index in report.stray_openings:
                 yield Match(block, index, index + 1, actual=text[index], replacement="")
