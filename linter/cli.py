@@ -10,6 +10,7 @@ import argparse
 import difflib
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
@@ -53,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff, apply unsafe fixes too")
     check.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    check.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="check files in N processes")
 
     rules = commands.add_parser("rules", help="list the rules")
     _add_rule_options(rules)
@@ -165,91 +167,137 @@ class _Linters:
 
 
 # -- check ----------------------------------------------------------------------------------------
-def _check(args: argparse.Namespace) -> int:
-    from .files import InputError, format_for, iter_story_files, read_file
+@dataclass
+class _Outcome:
+    """What checking one file produced, small enough to send back from a worker process."""
+
+    display: str
+    source: str | None = None
+    format: str = "text"
+    findings: tuple = ()
+    fixed: tuple = ()
+    error: str | None = None
+    diff: str = ""
+    fixed_stdout: str | None = None
+    failed: bool = False
+
+
+def _check_one(linters: "_Linters", args: argparse.Namespace, name: str, path: Path | None, data: bytes | None = None) -> _Outcome:
+    """Read, check and (with --fix) repair one file. Never raises for a bad file."""
+    from .files import InputError, decode, format_for, read_file, write_atomic
     from .findings import Applicability
     from .readers import ReadError
+
+    display = (args.stdin_filename or "-") if name == "-" else name
+    try:
+        source = decode(data or b"", display) if name == "-" else read_file(path)
+        linter = linters.for_path(path)
+        fmt = format_for(str(path) if path else None, args.input_format)
+        original = text = source.text
+        outcome = _Outcome(display, original, fmt)
+        if args.fix or args.diff:
+            minimum = Applicability.UNSAFE if args.unsafe_fixes else Applicability.SAFE
+            result = linter.fix(original, fmt, minimum)
+            if args.diff:
+                if result.text != original:
+                    outcome.diff = _unified_diff(display, original, result.text)
+            else:
+                text = result.text
+                outcome.fixed = result.applied
+                if text != original:
+                    if name == "-":
+                        outcome.fixed_stdout = text
+                    else:
+                        write_atomic(path, source.encode(text))
+                # The fix loop linted the final text already.
+                outcome.source, outcome.findings = text, tuple(result.remaining)
+                outcome.failed = linter.fails(result.remaining)
+                return outcome
+        _, findings = linter.check(text, fmt, display)
+        outcome.findings = tuple(findings)
+        outcome.failed = linter.fails(findings)
+        return outcome
+    except InputError as error:
+        return _Outcome(display, error=error.problem)
+    except ReadError as error:
+        return _Outcome(display, error=str(error))
+
+
+_WORKER: dict[str, object] = {}
+
+
+def _worker_start(args: argparse.Namespace) -> None:
+    from .ruletypes.languagetool import silence_notice
+
+    silence_notice()  # the parent checked the first file and said it once already
+    _WORKER["args"], _WORKER["linters"] = args, _Linters(args)
+
+
+def _worker_check(item: tuple[str, str]) -> _Outcome:
+    name, path = item
+    return _check_one(_WORKER["linters"], _WORKER["args"], name, Path(path))
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .article import Article
+    from .files import InputError, iter_story_files
     from .reporters import render
     from .results import FileResult
 
-    if (args.fix or args.diff) and args.format not in ("text", "json", "line", "github", "sarif"):
-        raise UsageError("--fix and --diff need a report format")
     if args.unsafe_fixes and not (args.fix or args.diff):
         raise UsageError("--unsafe-fixes goes with --fix or --diff")
+    if args.jobs < 1:
+        raise UsageError("--jobs must be 1 or more")
     paths = args.paths or []
     if not paths:
         raise UsageError("no files given (use - to read standard input)")
-    minimum = Applicability.UNSAFE if args.unsafe_fixes else Applicability.SAFE
     linters = _Linters(args)
-    results: list[FileResult] = []
-    diffs: list[str] = []
-    had_error = False
-    failed = False
-    fixed_stdout: str | None = None
+    outcomes: list[_Outcome] = []
 
-    work: list[tuple[str, Path | None]] = []
     file_args = [Path(p) for p in paths if p != "-"]
     if "-" in paths:
-        work.append(("-", Path(args.stdin_filename) if args.stdin_filename else None))
+        stdin_path = Path(args.stdin_filename) if args.stdin_filename else None
+        outcomes.append(_check_one(linters, args, "-", stdin_path, sys.stdin.buffer.read()))
     probe = linters.for_path(file_args[0] if file_args else None)
+    work: list[tuple[str, str]] = []
     for item in iter_story_files(file_args, probe.config.is_excluded):
         if isinstance(item, InputError):
-            results.append(FileResult(item.path, None, error=item.problem))
-            had_error = True
-            continue
-        work.append((str(item), item))
+            outcomes.append(_Outcome(item.path, error=item.problem))
+        else:
+            work.append((str(item), str(item)))
 
-    for name, path in work:
-        try:
-            if name == "-":
-                from .files import decode
+    if args.jobs > 1 and len(work) > 2:
+        # Each worker process loads the rules once and takes files in chunks.
+        from concurrent.futures import ProcessPoolExecutor
 
-                display = args.stdin_filename or "-"
-                source = decode(sys.stdin.buffer.read(), display)
-            else:
-                display = name
-                source = read_file(path)
-            linter = linters.for_path(path)
-            fmt = format_for(str(path) if path else None, args.input_format)
-            original = source.text
-            fixed_findings: tuple = ()
-            text = original
-            if args.fix or args.diff:
-                outcome = linter.fix(original, fmt, minimum)
-                text = outcome.text
-                fixed_findings = outcome.applied
-                if args.diff and text != original:
-                    diffs.append(_unified_diff(display, original, text))
-                elif args.fix and text != original:
-                    if name == "-":
-                        fixed_stdout = text
-                    else:
-                        from .files import write_atomic
+        first, rest = work[0], work[1:]
+        outcomes.append(_check_one(linters, args, first[0], Path(first[1])))
+        with ProcessPoolExecutor(max_workers=args.jobs, initializer=_worker_start, initargs=(args,)) as pool:
+            outcomes.extend(pool.map(_worker_check, rest, chunksize=max(1, len(rest) // (args.jobs * 8))))
+    else:
+        outcomes.extend(_check_one(linters, args, name, Path(path)) for name, path in work)
 
-                        write_atomic(path, source.encode(text))
-            if args.diff:
-                text = original  # report on the file as it stands: nothing was written
-                fixed_findings = ()
-            article, findings = linter.check(text, fmt, display)
-            results.append(FileResult(display, article, tuple(findings), fixed=tuple(fixed_findings)))
-            failed = failed or linter.fails(findings)
-        except InputError as error:
-            results.append(FileResult(name, None, error=error.problem))
-            had_error = True
-        except ReadError as error:
-            results.append(FileResult(name, None, error=str(error)))
-            had_error = True
-
+    had_error = any(o.error is not None for o in outcomes)
+    failed = any(o.failed for o in outcomes)
+    results = [
+        FileResult(
+            o.display,
+            Article(source=o.source, format=o.format, blocks=()) if o.source is not None else None,
+            o.findings, error=o.error, fixed=o.fixed,
+        )
+        for o in outcomes
+    ]
     if args.diff:
+        diffs = [o.diff for o in outcomes if o.diff]
         sys.stdout.write("".join(diffs))
         for result in results:
             if result.error:
                 sys.stderr.write(f"{result.path}: error: {result.error}\n")
         return EXIT_ERROR if had_error else (EXIT_FINDINGS if diffs else EXIT_OK)
+    fixed_stdout = next((o.fixed_stdout for o in outcomes if o.fixed_stdout is not None), None)
     if fixed_stdout is not None:
-        sys.stdout.write(fixed_stdout)
-        report = render(args.format, results, color=False)
-        sys.stderr.write(report)
+        sys.stdout.write(fixed_stdout)  # the fixed story on stdout, the report on stderr
+        sys.stderr.write(render(args.format, results, color=False))
     else:
         sys.stdout.write(render(args.format, results, color=_use_color(args)))
     if had_error:

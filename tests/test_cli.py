@@ -165,3 +165,13 @@ def test_test_rules_command_fails_on_a_broken_example(tmp_path):
     result = run("test-rules", str(pack), cwd=tmp_path)
     assert result.returncode == 1
     assert "pack.r: valid example 'a foo': expected no finding" in result.stdout or "r: valid example 'a foo'" in result.stdout
+
+
+def test_jobs_gives_the_same_report_as_one_process(tmp_path):
+    for index in range(6):
+        (tmp_path / f"s{index}.txt").write_text(STORY.replace("5 per cent", f"{index} per cent"))
+    single = run("check", "--no-config", "--format", "json", ".", cwd=tmp_path)
+    parallel = run("check", "--no-config", "--format", "json", "--jobs", "2", ".", cwd=tmp_path)
+    assert single.returncode == parallel.returncode == 1
+    assert json.loads(parallel.stdout) == json.loads(single.stdout)
+    assert len(json.loads(single.stdout)["files"]) == 6

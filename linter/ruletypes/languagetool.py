@@ -56,6 +56,12 @@ def notice(message: str) -> None:
     sys.stderr.write(f"copydesk: grammar checks skipped: {message}\n")
 
 
+def silence_notice() -> None:
+    """Worker processes of one run leave the notice to the parent process."""
+    global _noticed
+    _noticed = True
+
+
 def reset() -> None:
     """Forget clients and the notice (for tests, and for a long-running server reconfigured)."""
     global _noticed
