@@ -1,0 +1,631 @@
+"""``off-topic``: a paragraph pasted in from another story.
+
+Content farms and hurried updates paste paragraphs from one story into another. A pasted
+paragraph is about other people, other places and other things: its rare words and its names
+turn up nowhere else in the story, and it often keeps the typographic habits of the site it came
+from. Each body paragraph after the top of the story is scored from evidence of that kind:
+
+* **key terms**: the paragraph's words weighted by rarity in English (the ``wordfreq`` package's
+  frequency table: "the" weighs nothing, "quarterback" a lot); the share of that weight found
+  elsewhere in the story (headline and other paragraphs), in the neighbouring paragraphs, among
+  its rare words; how much of the story's recurring vocabulary it echoes; and the likelihood of
+  its words under the rest of the story against their likelihood in English at large;
+* **names** (capitalised words: people, places, organisations): how many it has and how many of
+  them the rest of the story also has;
+* **calibration within the story**: its cohesion set against the story's other paragraphs and
+  the story's length, so that a loose feature and a tight news brief need not share one cut;
+* **form**: long paragraphs carry more evidence; quotations are looser than narrative; straight
+  quotation marks, double hyphens or "Mr" without a full stop in a story that writes them
+  otherwise suggest text copied from elsewhere;
+* **position**: the lede and the paragraph after it set the story's subject and are never
+  flagged; the last paragraph (the kicker) needs more evidence; short paragraphs are left alone,
+  and so are credit lines and sign-offs (``skip_patterns``).
+
+The score is a weighted sum of those features; the weights and the threshold live in the rule's
+YAML (fitted offline, by logistic regression, on paragraphs planted in news articles). Apart from
+the score, a paragraph that makes another city of the same country act ("Philadelphia is
+violating ...") where the story is about one city (New Orleans) is reported as a place conflict;
+cities come from the shared gazetteer. Each finding explains its evidence in words and offers
+removal of the paragraph as a display-only fix.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Iterable, Mapping, Sequence
+
+from ..article import Article, Block
+from ..findings import Applicability, Edit
+from .base import LintContext, Match, RuleConfigError, RuleType
+
+#: The features of the score, each with the weight the YAML gives it.
+FEATURES = (
+    "coverage",  # share of the paragraph's key-term weight found elsewhere in the story
+    "neighbours",  # share found in the two paragraphs either side
+    "rare_coverage",  # share of its rare-word weight found elsewhere
+    "core_echo",  # log(1 + weight of the story's recurring terms it repeats)
+    "names",  # log(1 + distinct names)
+    "shared_names",  # log(1 + distinct names found elsewhere in the story)
+    "coverage_vs_min",  # coverage minus the lowest coverage among the story's other paragraphs
+    "support_vs_median",  # support (repetition-weighted coverage) minus the story's median
+    "length",  # log(words)
+    "style_mismatch",  # typographic families in which it differs from a consistent story
+    "quoted_share",  # share of its characters inside double quotation marks
+    "unshared_rare",  # log(1 + weight of its rare words found nowhere else)
+    "story_length",  # log(number of paragraphs)
+    "likelihood",  # mean log-likelihood ratio of its words: rest of the story vs English
+)
+
+# A word: letters with inner apostrophes, hyphens or full stops ("O'Brien", "U.S.", "Jean-Luc").
+_WORD = re.compile(r"[^\W\d_]+(?:['’\-.][^\W\d_]+)*")
+# What may stand just before a sentence-initial word: nothing, a sentence end, an opening quote.
+_SENTENCE_START = re.compile(r"(?:^|[.!?][\"'”’)\]]*\s+|[\"“‘(:—–]\s*)$")
+_QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
+
+# Typographic habits a newsroom keeps the same throughout a story and a pasted paragraph brings
+# from its own site: (family, variant names), matched by one combined pattern whose groups are
+# named f<family>_<variant>.
+_STYLE_FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("quotation marks", ("straight", "curly")),
+    ("dashes", ("--", "—", " - ")),
+    ("courtesy titles", ("Mr.", "Mr")),
+)
+_STYLE = re.compile(
+    r"(?P<f0_0>[\"'])|(?P<f0_1>[“”‘’])"
+    r"|(?P<f1_0>(?<=\w)\s?--\s?(?=\w))|(?P<f1_1>[—–])|(?P<f1_2>(?<=\w) - (?=\w))"
+    r"|(?P<f2_0>\b(?:Mr|Mrs|Ms|Dr)\.)|(?P<f2_1>\b(?:Mr|Mrs|Ms|Dr)\b(?!\.))"
+)
+
+# Capitalised words at least this common are not names ("New", "He", "The").
+_COMMON_ZIPF = 5.5
+# A run of capitalised words, with the small words that join names ("Bank of England").
+_NAME_RUN = re.compile(
+    r"[A-ZÀ-Þ][\w'’.\-]*(?:\s+(?:(?:of|de|del|la|le|van|von|der|du|da|al|bin|the|and|&)\s+)*[A-ZÀ-Þ][\w'’.\-]*)*"
+)
+# Leading words of a name run that are not part of the topic ("The", "Mr", "But").
+_RUN_OPENERS = frozenset(
+    "the a an mr mrs ms dr sir but and in on at for as when while after before if he she they it we i this that "
+    "these those his her their its our so also meanwhile however still yet now then there here what why how who "
+    "where said says according".split()
+)
+# After a city that acts ("Philadelphia is violating", "Philadelphia's policies"), unlike a city
+# that only modifies or locates ("a Chicago federal judge", "in Chicago").
+_ACTOR_FOLLOWER = re.compile(
+    r"['’]s\b|\s+(?:is|was|has|had|have|will|would|could|can|does|did|must|should|may|might|says|said|argues|"
+    r"claims|insists|wants|plans|passed|voted|refused|violates|violated|remains|became|becomes)\b"
+)
+
+
+# -- word weights -------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _frequencies() -> Mapping[str, float] | None:
+    """wordfreq's English table (word -> frequency), loaded once per process (~0.2 s); ``None``
+    (said once on stderr) when the package is missing, and the rule then reports nothing."""
+    try:
+        from wordfreq import get_frequency_dict  # imported here: most runs never need it
+    except ImportError:
+        sys.stderr.write("copydesk: off-topic checks skipped: the 'wordfreq' package is not installed\n")
+        return None
+    return get_frequency_dict("en")
+
+
+_CACHE_LIMIT = 200_000
+
+
+class WordWeights:
+    """Rarity of English words: ``zipf`` (log10 of frequency per billion words) and a weight
+    ``min(max_weight, max(0, cap - zipf))``, memoised per word."""
+
+    def __init__(self, cap: float = 6.5, max_weight: float = 4.0) -> None:
+        self.cap, self.max_weight = cap, max_weight
+        self.table = _frequencies() or {}
+        self.available = _frequencies() is not None
+        self.cache: dict[str, tuple[float, float]] = {}
+        self.entries: dict[tuple[str, int], tuple[str, float, float]] = {}
+
+    def __call__(self, word: str) -> tuple[float, float]:
+        found = self.cache.get(word)
+        if found is None:
+            frequency = self.table.get(word)
+            zipf = math.log10(frequency) + 9.0 if frequency else 0.0
+            found = (zipf, min(self.max_weight, max(0.0, self.cap - zipf)))
+            self.cache[word] = found
+        return found
+
+    def entry(self, word: str, stem_length: int) -> tuple[str, float, float]:
+        """(stem, zipf, weight) of a lower-case word, memoised: the hot path of every story."""
+        key = (word, stem_length)
+        found = self.entries.get(key)
+        if found is None:
+            if len(self.entries) > _CACHE_LIMIT:  # a long-running server meets endless names
+                self.entries.clear()
+                self.cache.clear()
+            zipf, weight = self(word)
+            found = self.entries[key] = (_stem(word, stem_length), zipf, weight)
+        return found
+
+
+def _stem(word: str, length: int) -> str:
+    """A crude stem: a plural -s off, a demonym's -n off ("Syrians", "Syrian" -> "syria"), the
+    rest cut to ``length`` letters ("immigration", "immigrants" -> "immigra")."""
+    if len(word) > 4 and word[-1] == "s" and word[-2] not in "sui":
+        word = word[:-1]
+    if len(word) > 4 and word.endswith("an"):
+        word = word[:-1]
+    return word[:length]
+
+
+# -- evidence -----------------------------------------------------------------------------------
+@dataclass
+class Terms:
+    """The words of one paragraph."""
+
+    weights: dict[str, float] = field(default_factory=dict)  # stem -> weight, content words only
+    rare: dict[str, float] = field(default_factory=dict)  # the rare ones among them
+    names: set[str] = field(default_factory=set)  # stems of capitalised names
+    counts: dict[str, int] = field(default_factory=dict)  # stem -> occurrences, every word
+    zipfs: list[tuple[str, float]] = field(default_factory=list)  # (stem, zipf) of every word
+
+
+@dataclass
+class Evidence:
+    """One paragraph's features, score and what the message needs."""
+
+    index: int
+    features: dict[str, float]
+    score: float = 0.0
+    words: int = 0
+    stems: set[str] = field(default_factory=set)  # stems of all its words
+    shared: set[str] = field(default_factory=set)  # stems of its key terms also found elsewhere
+    shared_names: int = 0
+    style: list[str] = field(default_factory=list)  # typographic differences, in words
+    conflict: tuple[str, str] | None = None  # (city named, the story's city)
+    skipped: bool = False  # a credit line or sign-off, never judged
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How words are read; the YAML's ``words`` options."""
+
+    stem_length: int = 7
+    rare_zipf: float = 4.0
+    name_zipf: float = 4.0
+    likelihood_prior: float = 200.0
+    calibration_min_words: int = 20
+    style_min_marks: int = 4
+    style_consistency: float = 0.9
+
+
+def _terms(text: str, weights: WordWeights, settings: Settings) -> Terms:
+    out = Terms()
+    for found in _WORD.finditer(text):
+        word = found.group()
+        lower = word.lower()
+        if lower.endswith(("'s", "’s")):
+            lower = lower[:-2]
+        stem, zipf, weight = weights.entry(lower, settings.stem_length)
+        out.zipfs.append((stem, zipf))
+        out.counts[stem] = out.counts.get(stem, 0) + 1
+        if weight <= 0.0:
+            continue
+        if weight > out.weights.get(stem, 0.0):
+            out.weights[stem] = weight
+        if zipf < settings.rare_zipf:
+            out.rare[stem] = weight
+        if word[0].isupper() and zipf < _COMMON_ZIPF:
+            start = found.start()
+            initial = _SENTENCE_START.search(text, max(0, start - 4), start) is not None
+            # Mid-sentence capitals make a name; at a sentence start only a rare word or an
+            # acronym does ("Kenney has ..." but not "Officials said ...").
+            if not initial or zipf < settings.name_zipf or (len(word) > 1 and word.isupper()):
+                out.names.add(stem)
+    return out
+
+
+def _style_counts(text: str) -> list[list[int]]:
+    counts = [[0] * len(variants) for _, variants in _STYLE_FAMILIES]
+    for found in _STYLE.finditer(text):
+        family, variant = found.lastgroup[1:].split("_")
+        counts[int(family)][int(variant)] += 1
+    return counts
+
+
+def _style_mismatches(own: list[list[int]], total: list[list[int]], settings: Settings) -> list[str]:
+    """Families in which the paragraph's habit differs from a rest of the story that is
+    consistent (``style_min_marks`` marks at least, ``style_consistency`` of them one way)."""
+    out = []
+    for (family, variants), mine, everything in zip(_STYLE_FAMILIES, own, total):
+        rest = [a - b for a, b in zip(everything, mine)]
+        if not any(mine) or sum(rest) < settings.style_min_marks:
+            continue
+        rest_best = max(range(len(rest)), key=rest.__getitem__)
+        mine_best = max(range(len(mine)), key=mine.__getitem__)
+        if mine_best != rest_best and rest[mine_best] == 0 and rest[rest_best] >= settings.style_consistency * sum(rest):
+            out.append(f"{family} ('{variants[mine_best]}' where the rest has '{variants[rest_best]}')")
+    return out
+
+
+def _quoted_share(text: str) -> float:
+    if not text:
+        return 0.0
+    return min(1.0, sum(m.end() - m.start() for m in _QUOTED.finditer(text)) / len(text))
+
+
+def _without_one(ordered: list[float], value: float) -> list[float]:
+    rest = list(ordered)
+    del rest[bisect.bisect_left(rest, value)]
+    return rest
+
+
+def story_evidence(headline: str, paragraphs: Sequence[str], weights: WordWeights, settings: Settings) -> list[Evidence]:
+    """The features of every body paragraph of a story (index 0 is the lede).
+
+    Linear in the story's length: occurrence counts are made once, and each paragraph is set
+    against them with its own words taken out.
+    """
+    terms = [_terms(p, weights, settings) for p in paragraphs]
+    head = _terms(headline, weights, settings) if headline else Terms()
+    in_paragraphs: dict[str, int] = {}  # stem -> paragraphs using it
+    occurrences: dict[str, int] = dict(head.counts)  # stem -> occurrences in the whole story
+    for t in terms:
+        for stem in t.weights:
+            in_paragraphs[stem] = in_paragraphs.get(stem, 0) + 1
+        for stem, n in t.counts.items():
+            occurrences[stem] = occurrences.get(stem, 0) + n
+    story_size = sum(occurrences.values())
+    lede = set(terms[0].weights) if terms else set()
+    core = {stem for stem, n in in_paragraphs.items() if n >= 3} | set(head.weights) | lede
+    styles = [_style_counts(p) for p in paragraphs]
+    style_total = [[sum(s[f][v] for s in styles) for v in range(len(variants))]
+                   for f, (_, variants) in enumerate(_STYLE_FAMILIES)]
+    total = len(paragraphs)
+    prior = settings.likelihood_prior
+
+    out: list[Evidence] = []
+    for index, t in enumerate(terms):
+        weight_sum = sum(t.weights.values()) or 1e-9
+        elsewhere = {stem: in_paragraphs[stem] - 1 + (stem in head.weights) for stem in t.weights}
+        shared = {stem for stem, n in elsewhere.items() if n > 0}
+        neighbours: set[str] = set()
+        for other in (index - 2, index - 1, index + 1, index + 2):
+            if 0 <= other < total:
+                neighbours.update(terms[other].weights)
+        rare_sum = sum(t.rare.values())
+        # Likelihood of each word under the rest of the story (smoothed towards English) over
+        # its likelihood in English: high for the story's own rare words, below 0 for strangers.
+        rest_size = story_size - len(t.zipfs)
+        loglik = 0.0
+        for stem, zipf in t.zipfs:
+            background = 10.0 ** (max(zipf, 1.0) - 9.0)
+            in_rest = occurrences[stem] - t.counts[stem]
+            loglik += math.log((in_rest + prior * background) / ((rest_size + prior) * background))
+        features = {
+            "coverage": sum(t.weights[s] for s in shared) / weight_sum,
+            "neighbours": sum(w for s, w in t.weights.items() if s in neighbours) / weight_sum,
+            "rare_coverage": (sum(w for s, w in t.rare.items() if s in shared) / rare_sum) if rare_sum else 0.5,
+            "core_echo": math.log1p(sum(t.weights[s] for s in shared if s in core)),
+            "names": math.log1p(len(t.names)),
+            "shared_names": math.log1p(len(t.names & shared)),
+            "length": math.log(max(1, len(t.zipfs))),
+            "quoted_share": _quoted_share(paragraphs[index]),
+            "unshared_rare": math.log1p(sum(w for s, w in t.rare.items() if s not in shared)),
+            "story_length": math.log(max(1, total)),
+            "likelihood": loglik / max(1, len(t.zipfs)),
+            "support": sum(w * math.log1p(elsewhere[s]) for s, w in t.weights.items()) / weight_sum,
+        }
+        evidence = Evidence(index, features, words=len(t.zipfs), stems=set(t.counts), shared=shared,
+                            shared_names=len(t.names & shared))
+        evidence.style = _style_mismatches(styles[index], style_total, settings)
+        features["style_mismatch"] = float(len(evidence.style))
+        out.append(evidence)
+
+    # Calibration within the story: each paragraph against the story's other paragraphs of
+    # some length (or all of them, in a story of short paragraphs).
+    sized = [e for e in out if e.words >= settings.calibration_min_words] or out
+    coverages = sorted(e.features["coverage"] for e in sized)
+    supports = sorted(e.features["support"] for e in sized)
+    members = {id(e) for e in sized}
+    for e in out:
+        coverage, support = e.features["coverage"], e.features["support"]
+        other_coverages = _without_one(coverages, coverage) if id(e) in members else coverages
+        other_supports = _without_one(supports, support) if id(e) in members else supports
+        e.features["coverage_vs_min"] = coverage - (other_coverages[0] if other_coverages else coverage)
+        e.features["support_vs_median"] = support - (_median(other_supports) if other_supports else support)
+    return out
+
+
+def _median(ordered: list[float]) -> float:
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+# -- place conflicts ----------------------------------------------------------------------------
+class PlaceConflicts:
+    """Finds a paragraph that makes another city act where the story is about one city."""
+
+    def __init__(self, gazetteer: Any, home_min_mentions: int = 2) -> None:
+        self.gazetteer = gazetteer
+        self.home_min_mentions = home_min_mentions
+        places = gazetteer.places
+        # The country of each city, to compare like with like (Philadelphia with New Orleans).
+        self.country = {
+            i: next((a for a in gazetteer.ancestors[i] if places[a].kind == "country"), None)
+            for i, place in enumerate(places) if place.kind == "city"
+        }
+
+    def cities(self, text: str, *, actors_only: bool = False) -> dict[int, str]:
+        """Place index -> form written, for the cities named in ``text``. With ``actors_only``,
+        only cities that act, and neither capitals (which stand for governments) nor names that
+        are also common words."""
+        out: dict[int, str] = {}
+        g = self.gazetteer
+        for _, end, form in g.find(text):
+            if g.is_demonym(form):
+                continue
+            for i in g.indices(form):
+                place = g.places[i]
+                if place.kind != "city":
+                    continue
+                if actors_only and (place.capital or place.ambiguous or not _ACTOR_FOLLOWER.match(text, end)):
+                    continue
+                out.setdefault(i, form)
+        return out
+
+    def find(self, headline: str, paragraphs: Sequence[str]) -> list[tuple[str, str] | None]:
+        """Per paragraph, (city named, the story's city) when it conflicts.
+
+        The story's city is one the headline or lede names, not a capital, that at least
+        ``home_min_mentions`` paragraphs name. A conflict is another city of the same country,
+        acting, in a paragraph that does not name the story's city, and named neither in the
+        headline nor in the lede.
+        """
+        out: list[tuple[str, str] | None] = [None] * len(paragraphs)
+        if not paragraphs:
+            return out
+        named = [self.cities(p) for p in paragraphs]
+        top = set(named[0]) | (set(self.cities(headline)) if headline else set())
+        mentions: dict[int, int] = {}
+        for cities in named:
+            for i in cities:
+                mentions[i] = mentions.get(i, 0) + 1
+        places = self.gazetteer.places
+        home = [i for i in top if mentions.get(i, 0) >= self.home_min_mentions and not places[i].capital]
+        if not home:
+            return out
+        home_name = places[max(home, key=lambda i: mentions[i])].name
+        countries = {self.country.get(i) for i in home}
+        for index in range(1, len(paragraphs)):
+            if set(home) & set(named[index]):
+                continue
+            for i, form in self.cities(paragraphs[index], actors_only=True).items():
+                if i not in top and self.country.get(i) in countries:
+                    out[index] = (form, home_name)
+                    break
+        return out
+
+
+# -- the message --------------------------------------------------------------------------------
+def _join(items: Sequence[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _topics(text: str, rest: set[str], weights: WordWeights, settings: Settings, limit: int = 3) -> list[str]:
+    """What a paragraph is about that the story is not: its names the rest of the story never
+    uses ("Dallas Cowboys", "Jerry Jones"), else its rarest such words."""
+    found: dict[str, int] = {}
+    for run in _NAME_RUN.finditer(text):
+        words = run.group().split()
+        initial = _SENTENCE_START.search(text, max(0, run.start() - 4), run.start()) is not None
+        while words and (words[0].lower() in _RUN_OPENERS or (initial and weights(words[0].lower())[0] >= _COMMON_ZIPF)):
+            words.pop(0)
+        if not words:
+            continue
+        words[-1] = re.sub(r"['’]s?$", "", words[-1]).rstrip(".,")
+        key = [w for w in words if w[:1].isupper()]
+        if len(key) == 1 and weights(key[0].lower())[0] >= settings.name_zipf and not key[0].isupper():
+            continue  # a lone common word ("Officials", "Sunday")
+        # Shared with the story when one of its uncommon words is ("New" in "New York" is not).
+        if any(_stem(w.lower(), settings.stem_length) in rest for w in key if weights(w.lower())[0] < _COMMON_ZIPF):
+            continue
+        phrase = " ".join(words)
+        found[phrase] = found.get(phrase, 0) + 1
+    names = sorted(found, key=lambda p: -found[p])
+    # A shorter name inside a longer one adds nothing ("Cowboys" after "Dallas Cowboys").
+    names = [n for n in names if not any(n != m and n in m for m in names)]
+    if names:
+        return names[:limit]
+    rare: dict[str, float] = {}
+    for match in _WORD.finditer(text):
+        lower = match.group().lower()
+        zipf, weight = weights(lower)
+        if zipf < settings.rare_zipf and _stem(lower, settings.stem_length) not in rest:
+            rare[lower] = weight
+    return sorted(rare, key=lambda w: -rare[w])[:limit]
+
+
+# -- the rule type ------------------------------------------------------------------------------
+_NUMBER = {"type": "number"}
+
+
+class OffTopic(RuleType):
+    """Flags body paragraphs that do not belong to the story (see the module docstring)."""
+
+    name = "off-topic"
+    default_scope = "body"
+    options_schema = {
+        "threshold": _NUMBER,
+        "bias": _NUMBER,
+        "weights": {"type": "object", "properties": {n: _NUMBER for n in FEATURES}, "additionalProperties": False},
+        "min_words": {"type": "integer", "minimum": 1},
+        "min_paragraphs": {"type": "integer", "minimum": 2},
+        "protect_first": {"type": "integer", "minimum": 1},
+        "kicker_penalty": _NUMBER,
+        "max_per_story": {"type": "integer", "minimum": 1},
+        "skip_patterns": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        "words": {
+            "type": "object",
+            "properties": {
+                "weight_cap": _NUMBER,
+                "max_weight": _NUMBER,
+                "stem_length": {"type": "integer", "minimum": 3},
+                "rare_zipf": _NUMBER,
+                "name_zipf": _NUMBER,
+                "likelihood_prior": {"type": "number", "exclusiveMinimum": 0},
+                "calibration_min_words": {"type": "integer", "minimum": 1},
+                "style_min_marks": {"type": "integer", "minimum": 1},
+                "style_consistency": {"type": "number", "minimum": 0.5, "maximum": 1},
+            },
+            "additionalProperties": False,
+        },
+        "place_conflicts": {
+            "type": "object",
+            "properties": {
+                "gazetteers": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                "home_min_mentions": {"type": "integer", "minimum": 1},
+                "min_words": {"type": "integer", "minimum": 1},
+            },
+            "additionalProperties": False,
+        },
+    }
+    required_options = ("threshold", "weights")
+
+    def __init__(self, spec) -> None:
+        super().__init__(spec)
+        options = spec.options
+        self.threshold = float(options["threshold"])
+        self.bias = float(options.get("bias", 0.0))
+        self.weights = {name: float(options["weights"].get(name, 0.0)) for name in FEATURES}
+        self.min_words = int(options.get("min_words", 25))
+        self.min_paragraphs = int(options.get("min_paragraphs", 4))
+        self.protect_first = int(options.get("protect_first", 2))
+        self.kicker_penalty = float(options.get("kicker_penalty", 0.0))
+        self.max_per_story = int(options.get("max_per_story", 3))
+        # Paragraphs that are credits or sign-offs, not story: other rules' business.
+        patterns = list(options.get("skip_patterns", ()))
+        for index, pattern in enumerate(patterns):
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise RuleConfigError(f"bad regular expression {pattern!r}: {error}", f"skip_patterns.{index}") from None
+        try:
+            self.skip = re.compile("|".join(f"(?:{p})" for p in patterns), re.MULTILINE) if patterns else None
+        except re.error as error:  # each compiles alone, but not together (a global flag mid-pattern)
+            raise RuleConfigError(f"skip_patterns do not combine: {error}", "skip_patterns") from None
+        words = dict(options.get("words", {}))
+        self.weight_cap = float(words.pop("weight_cap", 6.5))
+        self.max_weight = float(words.pop("max_weight", 4.0))
+        self.settings = Settings(**words)
+        self.conflicts: PlaceConflicts | None = None
+        places = options.get("place_conflicts")
+        self.conflict_min_words = int((places or {}).get("min_words", 8))
+        if places and places.get("gazetteers"):
+            from ..gazetteer import GazetteerError, load_places
+
+            try:
+                gazetteer = load_places([spec.data_path(p) for p in places["gazetteers"]])
+            except GazetteerError as error:
+                raise RuleConfigError(str(error), "place_conflicts.gazetteers") from None
+            self.conflicts = PlaceConflicts(gazetteer, int(places.get("home_min_mentions", 2)))
+        self._word_weights: WordWeights | None = None
+
+    @property
+    def word_weights(self) -> WordWeights:
+        """Loaded on the first story checked, so that loading rules stays fast."""
+        if self._word_weights is None:
+            self._word_weights = WordWeights(self.weight_cap, self.max_weight)
+        return self._word_weights
+
+    # Scoring works on plain strings, so that benchmarks and tuning scripts can call it.
+    def score_story(self, headline: str, paragraphs: Sequence[str]) -> list[Evidence]:
+        evidence = story_evidence(headline, paragraphs, self.word_weights, self.settings)
+        conflicts = self.conflicts.find(headline, paragraphs) if self.conflicts else [None] * len(paragraphs)
+        last = len(paragraphs) - 1
+        for e, conflict, text in zip(evidence, conflicts, paragraphs):
+            e.conflict = conflict
+            e.skipped = bool(self.skip and self.skip.search(text))
+            e.score = self.bias + sum(w * e.features[name] for name, w in self.weights.items() if w)
+            if e.index == last:
+                e.score -= self.kicker_penalty
+        return evidence
+
+    def flagged(self, headline: str, paragraphs: Sequence[str]) -> list[Evidence]:
+        """The paragraphs to report, in story order."""
+        if len(paragraphs) < self.min_paragraphs:
+            return []
+        return self._select(self.score_story(headline, paragraphs))
+
+    def _select(self, evidence: list[Evidence]) -> list[Evidence]:
+        evidence = [e for e in evidence if e.index >= self.protect_first and not e.skipped]
+        scored = [e for e in evidence if e.score >= self.threshold and e.words >= self.min_words]
+        scored = sorted(scored, key=lambda e: -e.score)[: self.max_per_story]
+        chosen = {e.index for e in scored}
+        chosen |= {e.index for e in evidence if e.conflict and e.words >= self.conflict_min_words}
+        return [e for e in evidence if e.index in chosen]
+
+    def check(self, article: Article, context: LintContext) -> Iterable[Match]:
+        blocks = [b for b in article.paragraphs if b.text.strip()]
+        headline = article.headline.text if article.headline else ""
+        if len(blocks) < self.min_paragraphs or not self.word_weights.available:
+            return
+        evidence = self.score_story(headline, [b.text for b in blocks])
+        flagged = self._select(evidence)
+        if not flagged:
+            return
+        head = set(_terms(headline, self.word_weights, self.settings).counts)
+        for e in flagged:
+            block = blocks[e.index]
+            rest = head.union(*(other.stems for other in evidence if other.index != e.index))
+            edits = self._removal(article, block)
+            yield Match(
+                block, 0, len(block.text), actual=block.text[:60],
+                replacement=None if edits else "", edits=edits,
+                message=self.explain(e, block.text, rest), applicability=Applicability.DISPLAY,
+            )
+
+    def explain(self, e: Evidence, text: str, rest: set[str]) -> str:
+        """The evidence, in an editor's words."""
+        topics = _topics(text, rest, self.word_weights, self.settings)
+        about = f"; it is about {_join(topics)}" if topics else ""
+        if e.conflict and e.features["coverage"] >= 0.3:
+            city, home = e.conflict
+            return (f"This paragraph is about {city}, but the story is about {home}; "
+                    f"was it pasted from another story?")
+        coverage = e.features["coverage"]
+        has_names = e.features["names"] > 0
+        if e.shared_names == 0 and coverage < 0.1:
+            what = ("shares no people, places or key terms" if has_names else "shares no key terms")
+        elif e.shared_names == 0 and has_names:
+            what = f"shares no people or places and few key terms ({round(100 * coverage)}% of its key-word weight)"
+        else:
+            what = f"shares few names or key terms ({round(100 * coverage)}% of its key-word weight)"
+        sentence = f"This paragraph {what} with the headline or the rest of the story{about}"
+        if e.conflict:
+            sentence += f"; it names {e.conflict[0]} where the story is about {e.conflict[1]}"
+        if e.style:
+            sentence += f"; its {_join(e.style)} differ from the rest of the story"
+        return sentence + ". Was it pasted from another story?"
+
+    @staticmethod
+    def _removal(article: Article, block: Block) -> tuple[Edit, ...] | None:
+        """Delete the paragraph with the blank line after it (before it, at the end); for HTML
+        and CMS sources, where markup surrounds the text, only the text is removed."""
+        if article.format not in ("text", "markdown"):
+            return None
+        start, end = block.source_start, block.source_end
+        source = article.source
+        after = end
+        while after < len(source) and source[after] in " \t\r\n":
+            after += 1
+        if after < len(source):
+            return (Edit(start, after, ""),)
+        before = start
+        while before > 0 and source[before - 1] in " \t\r\n":
+            before -= 1
+        return (Edit(before, end, ""),)
