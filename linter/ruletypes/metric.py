@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Iterable
 
 from ..article import Article, Block
@@ -25,9 +26,15 @@ class TextCounts:
     letters: int
 
 
+@lru_cache(maxsize=4096)
 def count(text: str) -> TextCounts:
+    """Counts for one text; cached, because the story-level and paragraph-level rules read the
+    same paragraphs."""
     import textstat  # imported on first use: most runs never compute readability
 
+    from ._syllables import install
+
+    install()
     return TextCounts(
         sentences=max(len(split_sentences(text)), 1),
         words=max(textstat.lexicon_count(text), 1),
@@ -75,7 +82,9 @@ class Metric(RuleType):
     def _judge(self, block: Block, text: str, end: int) -> Iterable[Match]:
         if len(text.split()) < self.min_words:
             return  # too short to judge: skip textstat altogether
-        counts = count(text)
+        yield from self._report(block, count(text), end)
+
+    def _report(self, block: Block, counts: TextCounts, end: int) -> Iterable[Match]:
         if counts.words < self.min_words:
             return
         value = round(self.formula(counts), 1)
@@ -89,9 +98,13 @@ class Metric(RuleType):
         if not blocks:
             return
         if self.spec.scope == "body":
-            # One judgement for the whole story, reported on its first paragraph.
-            text = "\n\n".join(block.text for block in blocks)
-            yield from self._judge(blocks[0], text, len(blocks[0].text))
+            # One judgement for the whole story, reported on its first paragraph; the story's
+            # counts are the sum of its paragraphs' (which the paragraph rule may have cached).
+            if sum(len(block.text.split()) for block in blocks) < self.min_words:
+                return
+            parts = [count(block.text) for block in blocks]
+            total = TextCounts(*(sum(getattr(p, name) for p in parts) for name in TextCounts.__dataclass_fields__))
+            yield from self._report(blocks[0], total, len(blocks[0].text))
             return
         for block in blocks:
             yield from self._judge(block, block.text, len(block.text))
