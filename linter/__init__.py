@@ -36,6 +36,7 @@ __all__ = [
     "RuleLoadError",
     "RuleSpec",
     "RuleType",
+    "Severity",
     "TextMap",
     "apply_fixes",
     "fix_until_stable",

@@ -46,7 +46,7 @@ def decode(data: bytes, name: str) -> SourceText:
     else:
         encoding = "utf-8"
         if b"\x00" in data[:8192]:
-            raise InputError(name, f"binary file (it contains NUL bytes); not a story")
+            raise InputError(name, "binary file (it contains NUL bytes); not a story")
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as error:
@@ -55,7 +55,7 @@ def decode(data: bytes, name: str) -> SourceText:
             f"{error.start}); save the file as UTF-8 (for example: iconv -f latin1 -t utf-8)"
         ) from None
     if "\x00" in text:
-        raise InputError(name, f"binary file (it contains NUL characters); not a story")
+        raise InputError(name, "binary file (it contains NUL characters); not a story")
     return SourceText(text, encoding)
 
 
@@ -63,11 +63,11 @@ def read_file(path: Path) -> SourceText:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InputError(path, f"no such file") from None
+        raise InputError(path, "no such file") from None
     except IsADirectoryError:
-        raise InputError(path, f"is a directory") from None
+        raise InputError(path, "is a directory") from None
     except PermissionError:
-        raise InputError(path, f"permission denied") from None
+        raise InputError(path, "permission denied") from None
     except OSError as error:
         raise InputError(path, f"cannot read: {error.strerror or error}") from None
     return decode(data, str(path))
@@ -77,7 +77,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Write by a temporary file in the same folder and a rename, so a crash or a full disk
     leaves either the old story or the new one, never half of each. Permissions are kept."""
     if not os.access(path, os.W_OK):
-        raise InputError(path, f"file is read-only; not changed")
+        raise InputError(path, "file is read-only; not changed")
     folder = path.parent
     mode = path.stat().st_mode & 0o7777
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".copydesk", dir=folder)
@@ -104,7 +104,7 @@ def iter_story_files(
     seen: set[tuple[int, int]] = set()
     for given in paths:
         if not given.exists() and not given.is_symlink():
-            yield InputError(given, f"no such file or directory")
+            yield InputError(given, "no such file or directory")
             continue
         if not given.is_dir():
             yield given

@@ -14,7 +14,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-import yaml
 
 from .ruletypes._matching import phrase_pattern
 
@@ -38,12 +37,12 @@ def compile_names(names: Iterable[str]) -> re.Pattern[str]:
 
 
 def _read_yaml(path: Path) -> Any:
+    from .datafiles import DataFileError, read_data_file
+
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise GazetteerError(f"cannot read gazetteer {path}: {error}") from None
-    except yaml.YAMLError as error:
-        raise GazetteerError(f"gazetteer {path} is not valid YAML: {error}") from None
+        return read_data_file(path)
+    except DataFileError as error:
+        raise GazetteerError(f"gazetteer: {error}") from None
 
 
 def _strings(value: Any, where: str) -> tuple[str, ...]:

@@ -99,6 +99,20 @@ class RuleType:
         return article.scope(self.spec.scope)
 
 
+def load_mapping(spec: RuleSpec, key: str) -> Mapping[str, Any]:
+    """The YAML mapping in the data file that option ``key`` names (relative to the rule file)."""
+    from ..datafiles import DataFileError, read_data_file
+
+    path = spec.data_path(spec.options[key])
+    try:
+        data = read_data_file(path)
+    except DataFileError as error:
+        raise RuleConfigError(str(error), key) from None
+    if not isinstance(data, dict):
+        raise RuleConfigError(f"{path} must hold a mapping", key)
+    return data
+
+
 class RuleConfigError(ValueError):
     """Raised by a rule type's constructor when its options are valid JSON but make no sense
     (a regular expression that does not compile, a data file that is missing).

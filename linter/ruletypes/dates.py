@@ -21,11 +21,10 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
-import yaml
 
 from ..article import Article, Block
 from ._matching import compile_phrases
-from .base import LintContext, Match, RuleConfigError, RuleType
+from .base import load_mapping, LintContext, Match, RuleConfigError, RuleType
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
@@ -201,14 +200,7 @@ def build_house_style(data: Mapping[str, Any], fallback_name: str) -> HouseStyle
 
 
 def _load_yaml(spec, key: str) -> Mapping[str, Any]:
-    path = spec.data_path(spec.options[key])
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise RuleConfigError(f"cannot read {path}: {error}", key) from None
-    if not isinstance(data, dict):
-        raise RuleConfigError(f"{path} must hold a mapping", key)
-    return data
+    return load_mapping(spec, key)
 
 
 # -- the rule type ------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import re
 from typing import Iterable
 
 from ..article import Article
-from ._matching import compile_phrases, phrase_pattern
+from ._matching import phrase_pattern
 from .base import LintContext, Match, RuleConfigError, RuleType
 
 

@@ -165,13 +165,12 @@ class FirstReference(RuleType):
 
     @staticmethod
     def _load_yaml(path: Path, key: str) -> dict:
-        import yaml
+        from ..datafiles import DataFileError, read_data_file
 
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: faster
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
-        except (OSError, yaml.YAMLError) as error:
-            raise RuleConfigError(f"cannot read word lists {path}: {error}", key) from None
+            data = read_data_file(path) or {}
+        except DataFileError as error:
+            raise RuleConfigError(f"cannot read word lists: {error}", key) from None
         if not isinstance(data, dict):
             raise RuleConfigError(f"{path}: the word lists must be a mapping", key)
         return data

@@ -15,11 +15,10 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable, Mapping
 
-import yaml
 
 from ..article import Article
 from ._matching import compile_phrases
-from .base import LintContext, Match, RuleConfigError, RuleType
+from .base import load_mapping, LintContext, Match, RuleConfigError, RuleType
 
 VOWEL, CONSONANT = "vowel", "consonant"
 
@@ -38,14 +37,7 @@ _DETERMINER_AFTER = re.compile(r"\s+(?:a|an|the|that|this|his|her|their|its|our|
 
 
 def _load(spec, key: str) -> Mapping[str, Any]:
-    path = spec.data_path(spec.options[key])
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise RuleConfigError(f"cannot read {path}: {error}", key) from None
-    if not isinstance(data, dict):
-        raise RuleConfigError(f"{path} must hold a mapping", key)
-    return data
+    return load_mapping(spec, key)
 
 
 def number_sound(text: str) -> str:

@@ -1,0 +1,40 @@
+"""Reading the YAML data files rules name (gazetteers, phrase lists, house styles).
+
+Parsed with libyaml when it is there, and cached per process by path and modification time, so
+rules that share a data file (the place gazetteer, say) parse it once.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class DataFileError(ValueError):
+    """A data file that cannot be read or parsed; the message names it."""
+
+
+@lru_cache(maxsize=128)
+def _parse(path: str, stamp: int) -> Any:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise DataFileError(f"cannot read {path}: {error}") from None
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as error:
+        raise DataFileError(f"{path} is not valid YAML: {error}") from None
+
+
+def read_data_file(path: Path) -> Any:
+    """The parsed contents of a YAML data file. Callers must not modify what they get."""
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError as error:
+        raise DataFileError(f"cannot read {path}: {error.strerror or error}") from None
+    return _parse(str(path), stamp)
