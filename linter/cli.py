@@ -65,6 +65,16 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("rule", metavar="RULE")
     _add_rule_options(explain)
 
+    audit = commands.add_parser("audit", help="lint a whole archive (folder tree or JSON Lines of CMS articles)")
+    audit.add_argument("source", metavar="PATH|JSONL")
+    _add_rule_options(audit)
+    audit.add_argument("--out", default="copydesk-audit", metavar="DIR", help="where the report and per-article results go")
+    audit.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="lint in N local processes")
+    audit.add_argument("--dask", metavar="SCHEDULER", help="run on a Dask cluster at this address (extra: dask)")
+    audit.add_argument("--restart", action="store_true", help="start over instead of resuming an interrupted audit")
+    audit.add_argument("--top", type=int, default=20, metavar="N", help="how many of the worst articles to list")
+    audit.add_argument("--no-progress", action="store_true", help="no progress bar")
+
     lsp = commands.add_parser("lsp", help="run the language server on standard input and output (extra: lsp)")
     lsp.add_argument("--stdio", action="store_true", help="accepted for editors that pass it; stdio is the default")
 
@@ -113,6 +123,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _test_rules(args)
         if args.command == "serve":
             return _optional_feature("linter.serve", "serve", ("starlette", "uvicorn"))(args)
+        if args.command == "audit":
+            from .audit import main as audit_main
+
+            return audit_main(args)
         if args.command == "lsp":
             return _optional_feature("linter.lsp", "lsp", "pygls")(args)
     except (UsageError, ConfigError, RuleLoadError) as error:
