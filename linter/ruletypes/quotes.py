@@ -5,17 +5,21 @@ right. A mark's shape says what it can be: an opener stands after a space or at 
 before a word, a closer stands after a word, and a straight mark between two letters ("don"t",
 "the city"s budget") can only be an apostrophe. A straight mark after a plural -s and before a
 lowercase noun ("officers" involvement") is an apostrophe too, unless it plausibly closes a
-short scare quotation opened in the same sentence ("the 'sanctuary cities' policies").
+short quoted phrase ("the 'sanctuary cities' policies") or a partial quotation opened in mid
+sentence; a full quotation runs to the end of its sentence.
 
 Once apostrophes are set aside, the remaining marks are paired; what is left over is reported
 by one of three checks (``check:`` in the rule's YAML):
 
 * ``apostrophe``: the double quote that stands for an apostrophe; the fix is ``'``.
-* ``stray-opening``: a mark that opens a paragraph but quotes no one (no closing mark for it,
-  no attribution verb, and the next paragraph does not carry the quotation on).
-* ``unbalanced``: any other opening mark never closed, or closing mark never opened. AP's
-  convention for a quotation running on into the next paragraph is honoured: the first
-  paragraph is left open and the next opens with a quotation mark.
+* ``stray-opening``: a mark that opens a paragraph but quotes no one: it is left without a
+  closing mark, the next paragraph does not carry the quotation on, nothing introduces it (a
+  paragraph ending "said:"), and what it would quote reads as narration (no attribution verb,
+  no first or second person).
+* ``unbalanced``: any other opening mark that is never closed. AP's convention for a quotation
+  running on into the next paragraph is honoured: the first paragraph is left open and the next
+  opens with a quotation mark.
+* ``unopened``: a closing mark with no opening mark before it.
 """
 
 from __future__ import annotations
@@ -124,8 +128,11 @@ def _sentence_start(text: str, index: int) -> int:
 def _closes_partial_quotation(text: str, opener: int, closer: int, words: QuoteWords) -> bool:
     """Whether a mark after a plural -s can close the quotation opened at ``opener``: a short
     quoted phrase ("the 'sanctuary cities' policies"), or a partial quotation opened inside
-    the same sentence. A quotation that opens a sentence runs to its end and closes on
-    punctuation, so a mark before a bare noun in the middle of that sentence is no closer."""
+    the same sentence. A full quotation (opening a paragraph or following "said:") runs to the
+    end of its sentence and closes on punctuation, so a mark before a bare noun in the middle
+    of it is no closer."""
+    if text[opener] == "“" and text[closer] == '"':
+        return False  # a straight mark does not close a curly quotation
     quoted = _WORD.findall(text[opener + 1:closer])
     count = len(quoted)
     if count <= words.scare_quote_words or _title_case(quoted):
@@ -133,8 +140,7 @@ def _closes_partial_quotation(text: str, opener: int, closer: int, words: QuoteW
     sentence_start = _sentence_start(text, closer)
     if sentence_start > opener:
         return False
-    lead = text[sentence_start:opener].strip(" \t\n(—–-")
-    return bool(lead) and count <= 3 * words.narration_words
+    return _partial(text, opener) and count <= 3 * words.narration_words
 
 
 def _title_case(tokens: list[str]) -> bool:
@@ -233,8 +239,12 @@ def _partial(text: str, open_at: int) -> bool:
 
 
 def _attributed(segment: str, words: QuoteWords) -> bool:
-    """Whether a quoted segment carries its own attribution (", he said."), a sign its
-    closing mark went missing."""
+    """Whether a quoted segment carries its own attribution (", he said." or "He added:"), a
+    sign its closing mark went missing."""
+    for found in _COLON.finditer(segment):
+        before = _WORD.findall(segment[max(0, found.start() - 60):found.start()])[-4:]
+        if any(word.lower() in words.attribution for word in before):
+            return True
     for found in _ATTRIBUTION_AFTER_COMMA.finditer(segment):
         tail = _WORD.findall(segment[found.end():found.end() + 80])[:6]
         if any(word.lower() in words.attribution for word in tail):
@@ -243,6 +253,7 @@ def _attributed(segment: str, words: QuoteWords) -> bool:
 
 
 _ATTRIBUTION_AFTER_COMMA = re.compile(r"[,!?]['’]?\s+")
+_COLON = re.compile(r":(?=\s|$)")
 _PERSONAL = frozenset({"i", "me", "my", "mine", "we", "us", "our", "ours", "you", "your", "yours", "i'm", "i’m", "we're", "we’re", "i've", "i’ve", "we've", "we’ve", "let's", "let’s"})
 
 
@@ -273,10 +284,6 @@ def _unmatched_opener(text: str, index: int, until: int, words: QuoteWords, repo
         report.unclosed.append(index)
 
 
-def _names_speaker(text: str, words: QuoteWords) -> bool:
-    return any(word.lower() in words.attribution for word in _WORD.findall(text))
-
-
 def opens_with_mark(block: Block | None) -> bool:
     if block is None:
         return False
@@ -304,7 +311,7 @@ class Quotes(RuleType):
     name = "quotes"
     default_scope = "paragraph"
     options_schema = {
-        "check": {"enum": ["unbalanced", "apostrophe", "stray-opening"]},
+        "check": {"enum": ["unbalanced", "unopened", "apostrophe", "stray-opening"]},
         "data": {"type": "string", "minLength": 1},
         "continuation": {"type": "boolean"},
         "scare_quote_words": {"type": "integer", "minimum": 1},
@@ -359,8 +366,9 @@ class Quotes(RuleType):
         elif self.check_kind == "stray-opening":
             for index in report.stray_openings:
                 yield Match(block, index, index + 1, actual=text[index], replacement="")
+        elif self.check_kind == "unopened":
+            for index in report.unopened:
+                yield Match(block, index, index + 1, actual=text[index])
         else:
             for index in report.unclosed:
-                yield Match(block, index, index + 1, actual=text[index], data={"problem": "is never closed"})
-            for index in report.unopened:
-                yield Match(block, index, index + 1, actual=text[index], data={"problem": "closes a quotation that was never opened"})
+                yield Match(block, index, index + 1, actual=text[index])
