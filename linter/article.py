@@ -182,29 +182,26 @@ class Article:
         """Body paragraphs in order (subheads excluded)."""
         return tuple(b for b in self.blocks if b.field == "body" and b.kind == "paragraph")
 
+    def _divide(self, kind: str, spans_of) -> tuple[Block, ...]:
+        """Sub-blocks of every body block, numbered across the article."""
+        out: list[Block] = []
+        for block in self.blocks:
+            if block.field == "body":
+                out.extend(block.sub(kind, start, end, len(out) + i) for i, (start, end) in enumerate(spans_of(block.text)))
+        return tuple(out)
+
     @cached_property
     def sentences(self) -> tuple[Block, ...]:
         from .sentences import split_sentences
 
-        out: list[Block] = []
-        for block in self.blocks:
-            if block.field != "body":
-                continue
-            for start, end in split_sentences(block.text):
-                out.append(block.sub("sentence", start, end, len(out)))
-        return tuple(out)
+        return self._divide("sentence", split_sentences)
 
     @cached_property
     def quotes(self) -> tuple[Block, ...]:
+        """The text inside quotation marks, one block per quotation."""
         from .sentences import find_quotations
 
-        out: list[Block] = []
-        for block in self.blocks:
-            if block.field != "body":
-                continue
-            for start, end in find_quotations(block.text):
-                out.append(block.sub("quote", start, end, len(out)))
-        return tuple(out)
+        return self._divide("quote", find_quotations)
 
     @cached_property
     def quote_spans(self) -> tuple[tuple[int, int], ...]:

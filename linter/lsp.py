@@ -469,13 +469,18 @@ class CopydeskServer:
             data=data,
         )
 
-    # -- hover -------------------------------------------------------------------------------------
-    async def on_hover(self, params: types.HoverParams) -> types.Hover | None:
-        doc = self.documents.get(params.text_document.uri)
+    async def _current(self, uri: str):
+        """The open document with findings for its current text, or None."""
+        doc = self.documents.get(uri)
         if doc is None:
             return None
         await self._refresh(doc)
-        if not doc.fresh:
+        return doc if doc.fresh else None
+
+    # -- hover -------------------------------------------------------------------------------------
+    async def on_hover(self, params: types.HoverParams) -> types.Hover | None:
+        doc = await self._current(params.text_document.uri)
+        if doc is None:
             return None
         offset = doc.index.offset(params.position)
         hits = [f for f in doc.findings if f.start <= offset < f.end or f.start == f.end == offset]
@@ -494,11 +499,8 @@ class CopydeskServer:
 
     # -- code actions ------------------------------------------------------------------------------
     async def on_code_action(self, params: types.CodeActionParams) -> list[types.CodeAction] | None:
-        doc = self.documents.get(params.text_document.uri)
+        doc = await self._current(params.text_document.uri)
         if doc is None:
-            return None
-        await self._refresh(doc)
-        if not doc.fresh:
             return None
         only = params.context.only
         actions: list[types.CodeAction] = []

@@ -13,8 +13,6 @@ import os
 import shutil
 import socket
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -29,6 +27,7 @@ from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
+from conftest import running_app  # noqa: E402
 from linter.serve import create_app  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -52,28 +51,10 @@ if not (CHROMIUM and os.path.exists(CHROMEDRIVER)):
     pytest.skip("chromium and chromedriver are not installed (apt-get install chromium chromium-driver)", allow_module_level=True)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
-    port = free_port()
-    app = create_app(token=TOKEN, timeout=10)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not instance.started:
-        if time.monotonic() > deadline:
-            pytest.fail("server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(timeout=10)
+    with running_app(create_app(token=TOKEN, timeout=10)) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -234,7 +215,9 @@ def test_a_missing_token_gets_a_clear_message(server, browser):
 
 def test_an_unreachable_service_gets_a_clear_message(server, browser):
     root = open_demo(browser, server, f"?token={TOKEN}")
-    closed = f"http://127.0.0.1:{free_port()}/"
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}/"
     browser.execute_script("document.getElementById('panel').service = arguments[0]", closed)
     browser.find_element(By.ID, "body").send_keys("Fares will rise 3 per cent.")
     notice = root.find_element(By.CSS_SELECTOR, ".notice")

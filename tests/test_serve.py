@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 import urllib.error
 import urllib.request
 
@@ -14,6 +11,7 @@ import pytest
 pytest.importorskip("starlette")
 uvicorn = pytest.importorskip("uvicorn")
 
+from conftest import running_app  # noqa: E402
 from linter.serve import create_app  # noqa: E402
 
 TOKEN = "newsroom-token"
@@ -27,22 +25,9 @@ BODY = (
 
 @pytest.fixture(scope="module")
 def server():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     app = create_app(token=TOKEN, max_bytes=20_000, timeout=5, cors_origins=("https://cms.example.org",))
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not instance.started:
-        if time.monotonic() > deadline:
-            pytest.fail("server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(timeout=10)
+    with running_app(app) as base:
+        yield base
 
 
 def call(base: str, path: str, payload=None, *, token: str | None = TOKEN, raw: bytes | None = None):
