@@ -13,7 +13,8 @@ _DOUBLED = re.compile(r"(?<![\w’'])(?P<word>[^\W\d_][\w’']*)(?P<gap>[ \t]+|[
 
 class Repetition(RuleType):
     """Reports a word repeated back to back; the fix deletes the second copy. ``exceptions``
-    lists doublings that are correct English ("had had", "that that")."""
+    lists doublings that are correct English ("had had", "that that"). A doubling capitalised
+    twice is a name or a title ("Duran Duran"), never a slip."""
 
     name = "repetition"
     options_schema = {"exceptions": {"type": "array", "items": {"type": "string"}}}
@@ -26,7 +27,11 @@ class Repetition(RuleType):
         for block in self.blocks(article):
             for found in _DOUBLED.finditer(block.text):
                 word = found.group("word")
+                second = found.group()[len(found.group()) - len(word):]
                 if word.lower() in self.exceptions:
                     continue
+                if word[0].isupper() and second[0].isupper():
+                    continue  # "Duran Duran", "Bora Bora", "Spend Spend Spend": names and titles
+
                 # Delete the gap and the second copy, keeping the first as written.
                 yield Match(block, found.start(), found.end(), actual=found.group(), expected=word, replacement=word)
