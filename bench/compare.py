@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""copydesk against the prose linters, side by side on the same files.
+
+    python bench/compare.py [--rounds 5] [--per-folder 250]
+
+Runs, in one session and alternating their order each round:
+
+* copydesk (full default rule set, one process; and with ``--jobs`` across the cores),
+* proselint (``pip install proselint``),
+* textlint with the write-good rule (``npm install --prefix bench/peers textlint
+  textlint-rule-write-good``; or set ``COPYDESK_BENCH_TEXTLINT`` to a textlint binary whose
+  folder can resolve ``textlint-rule-write-good``),
+
+on 500 real articles from ``../shared/corpus`` (250 from ``bbc``, 250 from ``buzzfeed_webis``),
+and prints the median wall time of each, articles per second and the ratio to proselint. It
+also times a one-file run (the pre-commit case) and records each tool's peak memory (maximum
+resident set size of the process). The machine is noisy: compare medians and ratios, not single
+runs. A peer that is not installed, or a missing corpus, is skipped with a note.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def corpus_files(per_folder: int) -> list[str]:
+    files: list[str] = []
+    for folder in ("bbc", "buzzfeed_webis"):
+        found = sorted((CORPUS / folder).glob("*.txt"))[:per_folder]
+        files.extend(str(path) for path in found)
+    return files
+
+
+def textlint_command() -> list[str] | None:
+    explicit = os.environ.get("COPYDESK_BENCH_TEXTLINT")
+    candidates = [Path(explicit)] if explicit else [HERE / "peers" / "node_modules" / ".bin" / "textlint"]
+    for binary in candidates:
+        if binary.is_file():
+            return [str(binary), "--rule", "write-good", "--format", "json"]
+    return None
+
+
+def tools(jobs: int) -> dict[str, tuple[list[str], Path | None]]:
+    """Name -> (command before the file list, working folder)."""
+    found: dict[str, tuple[list[str], Path | None]] = {
+        "copydesk": ([sys.executable, "-m", "linter", "check", "--no-config", "--format", "json"], None),
+    }
+    if jobs > 1:
+        found[f"copydesk -j{jobs}"] = (found["copydesk"][0] + ["--jobs", str(jobs)], None)
+    if shutil.which("proselint"):
+        found["proselint"] = (["proselint", "check", "--output-format", "json"], None)
+    textlint = textlint_command()
+    if textlint:
+        found["textlint+write-good"] = (textlint, Path(textlint[0]).resolve().parents[2])
+    return found
+
+
+def run(command: list[str], files: list[str], cwd: Path | None) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MB) of one run."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command + files, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode not in (0, 1):  # 1 = findings, for all three tools
+        raise SystemExit(f"{command[0]} failed with exit code {process.returncode}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def measure(name: str, spec, files: list[str], results: dict, key: str) -> None:
+    command, cwd = spec
+    elapsed, memory = run(command, files, cwd)
+    results.setdefault(name, {}).setdefault(key, []).append(elapsed)
+    results[name].setdefault(key + "_mb", []).append(memory)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--per-folder", type=int, default=250)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    args = parser.parse_args()
+
+    if not CORPUS.is_dir():
+        print(f"skipped: no corpus at {CORPUS}")
+        return 0
+    files = corpus_files(args.per_folder)
+    words = sum(len(Path(f).read_text(encoding="utf-8").split()) for f in files)
+    found = tools(args.jobs)
+    missing = [peer for peer in ("proselint", "textlint+write-good") if peer not in found]
+    for peer in missing:
+        print(f"note: {peer} is not installed; skipped (see this script's docstring)")
+    print(f"{len(files)} articles, {words:,} words; {args.rounds} rounds, order alternating\n")
+
+    results: dict[str, dict[str, list[float]]] = {}
+    names = list(found)
+    for round_number in range(args.rounds):
+        order = names if round_number % 2 == 0 else list(reversed(names))
+        for name in order:
+            measure(name, found[name], files, results, "all")
+            measure(name, found[name], files[:1], results, "one")
+
+    base = statistics.median(results["proselint"]["all"]) if "proselint" in results else None
+    base_one = statistics.median(results["proselint"]["one"]) if "proselint" in results else None
+    print(f"{'tool':22} {'500 files':>10} {'articles/s':>11} {'vs proselint':>13} {'one file':>9} {'vs proselint':>13} {'peak MB':>8}")
+    for name in names:
+        all_runs, one_runs = results[name]["all"], results[name]["one"]
+        median_all, median_one = statistics.median(all_runs), statistics.median(one_runs)
+        ratio = f"{base / median_all:.2f}x" if base else "-"
+        ratio_one = f"{base_one / median_one:.2f}x" if base_one else "-"
+        peak = max(results[name]["all_mb"])
+        print(f"{name:22} {median_all:9.2f}s {len(files) / median_all:11.1f} {ratio:>13} {median_one:8.2f}s {ratio_one:>13} {peak:8.0f}")
+    print("\nratios: how many times faster than proselint (higher is better); medians of the rounds")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
