@@ -8,7 +8,8 @@ import string
 from typing import Any, Iterable, Mapping, Sequence
 
 from .article import Article
-from .findings import Applicability, Edit, Finding, Fix
+from .findings import Applicability, Edit, Finding, Fix, Severity
+from .patterns import DEFAULT_BUDGET, PatternTimeout, time_budget
 from .ruletypes.base import LintContext, Match, RuleType
 
 _FORMATTER = string.Formatter()
@@ -74,17 +75,31 @@ def _finding(rule: RuleType, match: Match, article: Article) -> Finding:
 def lint(article: Article, rules: Iterable[RuleType], context: LintContext | None = None) -> list[Finding]:
     """Run ``rules`` over ``article`` and return its findings in source order."""
     context = context or LintContext()
+    budget = float(context.settings.get("pattern_budget", DEFAULT_BUDGET))
     findings: dict[tuple[str, int, int], Finding] = {}
     for rule in rules:
         spec = rule.spec
         if spec.styles and context.style not in spec.styles:
             continue
-        for match in rule.check(article, context):
-            finding = _finding(rule, match, article)
+        found: list[Finding] = []
+        try:
+            with time_budget(budget):
+                for match in rule.check(article, context):
+                    found.append(_finding(rule, match, article))
+        except PatternTimeout as error:
+            # A hostile or careless pattern: say which rule, drop its partial findings, go on.
+            found = [_rule_failure(spec, f"rule {spec.id} ran out of time on this document: {error}; "
+                                         "its pattern backtracks too much and needs rewriting")]
+        for finding in found:
             if any(s.covers(finding.rule, finding.start) for s in article.suppressions):
                 continue
             findings.setdefault((finding.rule, finding.start, finding.end), finding)
     return sorted(findings.values(), key=lambda f: f.sort_key)
+
+
+def _rule_failure(spec, message: str) -> Finding:
+    return Finding(rule=spec.id, category="rule-error", severity=Severity.ERROR, message=message,
+                   start=0, end=0, field="body", link=spec.link)
 
 
 def count_by_severity(findings: Sequence[Finding]) -> dict[str, int]:

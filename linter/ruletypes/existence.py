@@ -7,6 +7,7 @@ from typing import Iterable
 
 from ..article import Article
 from ._matching import phrase_pattern
+from ..patterns import UserPattern
 from .base import LintContext, Match, RuleConfigError, RuleType
 
 
@@ -35,16 +36,20 @@ class Existence(RuleType):
         if not options.get("tokens") and not options.get("patterns"):
             raise RuleConfigError("an existence rule needs 'tokens' or 'patterns'", "tokens")
         ignorecase = bool(options.get("ignorecase", False))
-        parts = []
+        # Phrases become one trie-shaped expression of our own; the authors' patterns run on a
+        # linear-time engine or under a time budget (see linter.patterns).
+        self.matchers: list = []
         if options.get("tokens"):
-            parts.append(phrase_pattern(options["tokens"], ignorecase=ignorecase))
-        for index, pattern in enumerate(options.get("patterns", ())):
+            self.matchers.append(re.compile(phrase_pattern(options["tokens"], ignorecase=ignorecase),
+                                            re.IGNORECASE if ignorecase else 0))
+        patterns = list(options.get("patterns", ()))
+        for index, pattern in enumerate(patterns):
             try:
                 re.compile(pattern)
             except re.error as error:
                 raise RuleConfigError(f"bad regular expression {pattern!r}: {error}", f"patterns.{index}") from None
-            parts.append("(?:" + pattern + ")")
-        self.matcher = re.compile("|".join(parts), re.IGNORECASE if ignorecase else 0)
+        if patterns:
+            self.matchers.append(UserPattern("|".join(f"(?:{p})" for p in patterns), ignorecase=ignorecase))
         exceptions = options.get("exceptions", ())
         self.exceptions = {e.lower() for e in exceptions} if ignorecase else set(exceptions)
         self.ignorecase = ignorecase
@@ -53,7 +58,7 @@ class Existence(RuleType):
 
     def check(self, article: Article, context: LintContext) -> Iterable[Match]:
         for block in self.blocks(article):
-            for found in self.matcher.finditer(block.text):
+            for found in (m for matcher in self.matchers for m in matcher.finditer(block.text)):
                 if found.start() == found.end():
                     continue
                 text = found.group()

@@ -6,6 +6,7 @@ import re
 from typing import Iterable
 
 from ..article import Article
+from ..patterns import UserPattern
 from .base import LintContext, Match, RuleConfigError, RuleType
 
 
@@ -28,7 +29,7 @@ class Occurrence(RuleType):
         if "max" not in options and "min" not in options:
             raise RuleConfigError("an occurrence rule needs 'max' or 'min'", "max")
         try:
-            self.token = re.compile(options["token"], re.IGNORECASE if options.get("ignorecase") else 0)
+            self.token = UserPattern(options["token"], ignorecase=bool(options.get("ignorecase")))
         except re.error as error:
             raise RuleConfigError(f"bad regular expression: {error}", "token") from None
         self.max = options.get("max")

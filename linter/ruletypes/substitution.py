@@ -7,6 +7,7 @@ from typing import Iterable
 
 from ..article import Article
 from ._matching import WORD_END, WORD_START, match_case, phrase_pattern
+from ..patterns import UserPattern
 from .base import LintContext, Match, RuleConfigError, RuleType
 
 
@@ -35,16 +36,17 @@ class Substitution(RuleType):
         self.exceptions = {e.lower() for e in options.get("exceptions", ())}
         if self.regex:
             # One combined matcher; each alternative in a named group tells which key matched.
-            self.patterns: list[tuple[re.Pattern[str], str]] = []
+            self.patterns: list[tuple[UserPattern, str]] = []
             branches = []
             for index, (key, value) in enumerate(swap.items()):
                 try:
-                    compiled = re.compile(key, flags)
+                    compiled = UserPattern(key, ignorecase=self.ignorecase)
                 except re.error as error:
                     raise RuleConfigError(f"bad regular expression {key!r}: {error}", f"swap.{key}") from None
                 self.patterns.append((compiled, value))
-                branches.append(f"(?P<k{index}>{WORD_START}(?:{key}){WORD_END})")
-            self.matcher = re.compile("|".join(branches), flags)
+                branches.append(f"(?P<k{index}>(?:{key}))")
+            # The word-boundary check stands once in front, not in every branch.
+            self.matcher = UserPattern(f"{WORD_START}(?:{'|'.join(branches)}){WORD_END}", ignorecase=self.ignorecase)
         else:
             self.table = {(k.lower() if self.ignorecase else k): v for k, v in swap.items()}
             self.matcher = re.compile(phrase_pattern(swap, ignorecase=self.ignorecase), flags)
@@ -54,7 +56,8 @@ class Substitution(RuleType):
         if self.regex:
             index = int(found.lastgroup[1:])
             pattern, value = self.patterns[index]
-            return pattern.fullmatch(text).expand(value) if pattern.fullmatch(text) else value
+            whole = pattern.fullmatch(text)
+            return whole.expand(value) if whole else value
         key = " ".join(text.split())
         value = self.table[key.lower() if self.ignorecase else key]
         return match_case(text, value) if self.ignorecase else value
