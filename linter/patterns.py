@@ -95,11 +95,17 @@ class UserPattern:
         except TimeoutError:
             raise PatternTimeout(self.pattern, budget) from None
 
-    def search(self, text: str):
-        return self._guarded("search", text)
+    def search(self, text: str, pos: int = 0):
+        return self._guarded("search", text, pos)
+
+    def match(self, text: str, pos: int = 0):
+        return self._guarded("match", text, pos)
 
     def fullmatch(self, text: str):
         return self._guarded("fullmatch", text)
+
+    def sub(self, replacement: str, text: str) -> str:
+        return self._guarded("sub", replacement, text)
 
 
 def _re2(pattern: str, ignorecase: bool):

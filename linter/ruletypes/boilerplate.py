@@ -35,6 +35,7 @@ from typing import Iterable, Iterator
 from ..article import Article, Block
 from ..findings import Applicability, Edit
 from ._matching import WORD_END, WORD_START, phrase_pattern
+from ..patterns import UserPattern
 from .base import LintContext, Match, RuleConfigError, RuleType
 
 #: What may surround a stray line besides punctuation: link prompts and arrows.
@@ -278,7 +279,7 @@ class Boilerplate(RuleType):
         self.max_line_length = int(options.get("max_line_length", 400))
         filler = list(options.get("filler", ())) + list(DEFAULT_FILLER)
         self._checked(filler, "filler", flags)
-        self.filler = re.compile("|".join(f"{WORD_START}(?:{f}){WORD_END}" for f in filler), flags)
+        self.filler = self._combine(filler, True, flags)
         self.allow = frozenset(options.get("allow", ()))
         self.edge = int(options.get("edge", 1))
         self.inline = bool(options.get("inline", True))
@@ -299,12 +300,13 @@ class Boilerplate(RuleType):
         return patterns
 
     @staticmethod
-    def _combine(patterns: list[str], bounded: bool, flags: int) -> re.Pattern[str] | None:
+    def _combine(patterns: list[str], bounded: bool, flags: int) -> UserPattern | None:
+        """One matcher for the authors' patterns, safe from runaway backtracking."""
         if not patterns:
             return None
         if bounded:
-            return re.compile("|".join(f"{WORD_START}(?:{p}){WORD_END}" for p in patterns), flags)
-        return re.compile("|".join(f"(?:{p})" for p in patterns), flags)
+            return UserPattern("|".join(f"{WORD_START}(?:{p}){WORD_END}" for p in patterns), ignorecase=bool(flags))
+        return UserPattern("|".join(f"(?:{p})" for p in patterns), ignorecase=bool(flags))
 
     # -- checking -----------------------------------------------------------------------------
     def check(self, article: Article, context: LintContext) -> Iterable[Match]:
