@@ -167,14 +167,22 @@ class _Linters:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self.by_config: dict[Path | None, object] = {}
+        self.config_by_folder: dict[Path, Path | None] = {}
+
+    def _config_in(self, folder: Path) -> Path | None:
+        """The config file for stories in ``folder``, looked up once per folder."""
+        from .config import find_config
+
+        if folder not in self.config_by_folder:
+            self.config_by_folder[folder] = find_config(folder if folder.is_dir() else folder.parent)
+        return self.config_by_folder[folder]
 
     def for_path(self, path: Path | None):
-        from .config import find_config
         from .linting import Linter
 
         key = None
         if not (self.args.config or self.args.no_config):
-            key = find_config(path or Path.cwd())
+            key = self._config_in((path.parent if path is not None else Path.cwd()))
         if key not in self.by_config:
             self.by_config[key] = Linter(_config_for(self.args, path))
         return self.by_config[key]
