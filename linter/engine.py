@@ -9,7 +9,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from .article import Article
 from .findings import Applicability, Edit, Finding, Fix, Severity
-from .patterns import DEFAULT_BUDGET, PatternTimeout, time_budget
+from .patterns import DEFAULT_BUDGET, PatternTimeout, end_budget, start_budget
 from .ruletypes.base import LintContext, Match, RuleType
 
 _FORMATTER = string.Formatter()
@@ -81,17 +81,18 @@ def lint(article: Article, rules: Iterable[RuleType], context: LintContext | Non
         spec = rule.spec
         if spec.styles and context.style not in spec.styles:
             continue
-        found: list[Finding] = []
+        previous = start_budget(budget)
         try:
-            with time_budget(budget):
-                for match in rule.check(article, context):
-                    found.append(_finding(rule, match, article))
+            found = [_finding(rule, match, article) for match in rule.check(article, context)]
         except PatternTimeout as error:
             # A hostile or careless pattern: say which rule, drop its partial findings, go on.
             found = [_rule_failure(spec, f"rule {spec.id} ran out of time on this document: {error}; "
                                          "its pattern backtracks too much and needs rewriting")]
+        finally:
+            end_budget(previous)
+        suppressions = article.suppressions
         for finding in found:
-            if any(s.covers(finding.rule, finding.start) for s in article.suppressions):
+            if suppressions and any(s.covers(finding.rule, finding.start) for s in suppressions):
                 continue
             findings.setdefault((finding.rule, finding.start, finding.end), finding)
     return sorted(findings.values(), key=lambda f: f.sort_key)

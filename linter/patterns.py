@@ -36,15 +36,27 @@ class PatternTimeout(Exception):
         self.pattern, self.budget = pattern, budget
 
 
+def start_budget(seconds: float) -> tuple:
+    """Give the patterns matched from now on ``seconds`` in all, in this thread; returns what
+    :func:`end_budget` needs to restore the previous budget. (The engine calls these for every
+    rule, so they are plain functions rather than a context manager.)"""
+    previous = getattr(_state, "deadline", None), getattr(_state, "budget", None)
+    _state.deadline, _state.budget = time.monotonic() + seconds, seconds
+    return previous
+
+
+def end_budget(previous: tuple) -> None:
+    _state.deadline, _state.budget = previous
+
+
 @contextmanager
 def time_budget(seconds: float) -> Iterator[None]:
     """Give the patterns matched inside this block ``seconds`` in all, in this thread."""
-    previous = getattr(_state, "deadline", None), getattr(_state, "budget", None)
-    _state.deadline, _state.budget = time.monotonic() + seconds, seconds
+    previous = start_budget(seconds)
     try:
         yield
     finally:
-        _state.deadline, _state.budget = previous
+        end_budget(previous)
 
 
 def _remaining() -> tuple[float, float]:

@@ -138,3 +138,13 @@ def test_metric_needs_no_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", refuse)
     _, findings = run("type: metric\nmessage: m\nformula: smog_index\nmax: 0\nmin_words: 5\n", "Readers understand short words. Editors prefer them.")
     assert len(findings) == 1
+
+
+def test_existence_rules_sharing_a_matcher_each_get_their_own_phrases():
+    # One pass serves both rules; the shorter phrase is a leading part of the longer one.
+    longer = make_rule("type: existence\nmessage: m\ntokens: [in the wake of]\n", rule_id="t.longer")
+    shorter = make_rule("type: existence\nmessage: m\ntokens: [in the wake]\n", rule_id="t.shorter")
+    other = make_rule("type: existence\nmessage: m\ntokens: [storm]\n", rule_id="t.other")
+    article = read_article("Crews worked in the wake of the storm.")
+    spans = {(f.rule, article.source[f.start:f.end]) for f in lint(article, [longer, shorter, other])}
+    assert spans == {("t.longer", "in the wake of"), ("t.shorter", "in the wake"), ("t.other", "storm")}

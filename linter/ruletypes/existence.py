@@ -3,12 +3,90 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections import defaultdict
 from typing import Iterable
 
-from ..article import Article
-from ._matching import phrase_pattern
+from ..article import Article, Block
 from ..patterns import UserPattern
+from ._matching import phrase_pattern
 from .base import LintContext, Match, RuleConfigError, RuleType
+
+
+def _key(text: str, ignorecase: bool) -> str:
+    folded = " ".join(text.split())
+    return folded.lower() if ignorecase else folded
+
+
+class SharedPhrases:
+    """The phrase lists of every existence rule with the same scope and case rule, matched in
+    one pass per article, so that ten times as many rules do not cost ten times the time.
+
+    Each rule then takes the matches of its own phrases. A match of a longer phrase also counts
+    for a rule whose phrase is a leading part of it ("in the wake" inside "in the wake of").
+    """
+
+    _registry: dict[tuple[str, bool], "SharedPhrases"] = {}
+    _lock = threading.Lock()
+
+    def __init__(self, ignorecase: bool) -> None:
+        self.ignorecase = ignorecase
+        self.phrases: set[str] = set()
+        self._matcher: re.Pattern[str] | None = None
+        self._prefixes: dict[str, tuple[str, ...]] = {}
+        self._local = threading.local()
+
+    @classmethod
+    def for_scope(cls, scope: str, ignorecase: bool) -> "SharedPhrases":
+        with cls._lock:
+            return cls._registry.setdefault((scope, ignorecase), cls(ignorecase))
+
+    def add(self, phrases: Iterable[str]) -> None:
+        with self._lock:
+            new = {_key(p, self.ignorecase) for p in phrases} - self.phrases
+            if new:
+                self.phrases |= new
+                self._matcher = None  # rebuilt on next use
+
+    def _compiled(self) -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
+        matcher = self._matcher
+        if matcher is not None:  # the common case, without taking the lock
+            return matcher, self._prefixes
+        with self._lock:
+            if self._matcher is None:
+                flags = re.IGNORECASE if self.ignorecase else 0
+                self._matcher = re.compile(phrase_pattern(self.phrases, ignorecase=self.ignorecase), flags)
+                self._prefixes = {
+                    phrase: tuple(p for p in self.phrases if phrase.startswith(p + " ")) for phrase in self.phrases if " " in phrase
+                }
+                self._local = threading.local()  # matches cached for the old matcher are stale
+            return self._matcher, self._prefixes
+
+    def matches(self, article: Article, blocks: tuple[Block, ...]) -> dict[str, list[tuple[Block, int, int]]]:
+        """Matches in ``article`` by phrase key; computed once per article and thread."""
+        matcher, prefixes = self._compiled()
+        cached = getattr(self._local, "last", None)
+        if cached is not None and cached[0] is article:
+            return cached[1]
+        found: dict[str, list[tuple[Block, int, int]]] = defaultdict(list)
+        for block in blocks:
+            for match in matcher.finditer(block.text):
+                if match.start() == match.end():
+                    continue
+                key = _key(match.group(), self.ignorecase)
+                found[key].append((block, match.start(), match.end()))
+                for shorter in prefixes.get(key, ()):
+                    # The shorter phrase's span: its words are the leading words of this match.
+                    words = len(shorter.split())
+                    end = match.start()
+                    for part in re.finditer(r"\S+", match.group()):
+                        words -= 1
+                        if words == 0:
+                            end = match.start() + part.end()
+                            break
+                    found[shorter].append((block, match.start(), end))
+        self._local.last = (article, found)
+        return found
 
 
 class Existence(RuleType):
@@ -39,9 +117,11 @@ class Existence(RuleType):
         # Phrases become one trie-shaped expression of our own; the authors' patterns run on a
         # linear-time engine or under a time budget (see linter.patterns).
         self.matchers: list = []
-        if options.get("tokens"):
-            self.matchers.append(re.compile(phrase_pattern(options["tokens"], ignorecase=ignorecase),
-                                            re.IGNORECASE if ignorecase else 0))
+        tokens = options.get("tokens") or ()
+        self.shared = SharedPhrases.for_scope(spec.scope, ignorecase) if tokens else None
+        self.token_keys = frozenset(_key(t, ignorecase) for t in tokens)
+        if self.shared is not None:
+            self.shared.add(tokens)
         patterns = list(options.get("patterns", ()))
         for index, pattern in enumerate(patterns):
             try:
@@ -57,13 +137,22 @@ class Existence(RuleType):
         self.skip_quotes = bool(options.get("skip_quotes", False))
 
     def check(self, article: Article, context: LintContext) -> Iterable[Match]:
-        for block in self.blocks(article):
-            for found in (m for matcher in self.matchers for m in matcher.finditer(block.text)):
-                if found.start() == found.end():
-                    continue
-                text = found.group()
-                if (text.lower() if self.ignorecase else text) in self.exceptions:
-                    continue
-                if self.skip_quotes and article.in_quotation(*block.source_span(found.start(), found.end())):
-                    continue
-                yield Match(block, found.start(), found.end(), actual=text, replacement=self.replacement)
+        blocks = self.blocks(article)
+        if self.shared is not None:
+            shared = self.shared.matches(article, blocks)
+            for key in (self.token_keys & shared.keys()) if shared else ():
+                for block, start, end in shared[key]:
+                    yield from self._report(article, block, start, end)
+        for matcher in self.matchers:
+            for block in blocks:
+                for found in matcher.finditer(block.text):
+                    if found.start() != found.end():
+                        yield from self._report(article, block, found.start(), found.end())
+
+    def _report(self, article: Article, block: Block, start: int, end: int) -> Iterable[Match]:
+        text = block.text[start:end]
+        if (text.lower() if self.ignorecase else text) in self.exceptions:
+            return
+        if self.skip_quotes and article.in_quotation(*block.source_span(start, end)):
+            return
+        yield Match(block, start, end, actual=text, replacement=self.replacement)
