@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 
 _installed = False
+_table: dict[str, int] | None = None
 
 
 class _SyllableTable(dict):
@@ -60,6 +61,14 @@ def load_table() -> dict[str, int]:
     return table
 
 
+def known_syllables() -> dict[str, int]:
+    """Syllables per word the CMU dictionary knows (loaded once per process)."""
+    global _table
+    if _table is None:
+        _table = load_table()
+    return _table
+
+
 def install() -> None:
     """Point textstat's syllable counter at the cached table (once per process)."""
     global _installed
@@ -74,7 +83,7 @@ def install() -> None:
     original = getattr(counter, "get_cmudict", None)
     if original is None:
         return
-    table = _SyllableTable(load_table())
+    table = _SyllableTable(known_syllables())
 
     def get_cmudict(lang: str):
         return table if get_lang_root(lang) == "en" else original(lang)

