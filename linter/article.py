@@ -96,7 +96,8 @@ class TextMap:
             else:
                 hi = mid
         out: list[Piece] = []
-        for piece in pieces[lo:]:
+        for index in range(lo, len(pieces)):  # not pieces[lo:]: copying the tail is quadratic
+            piece = pieces[index]
             if piece.text_start > end or (piece.text_start == end and piece.text_end > end):
                 break
             if piece.text_end <= start and not (piece.text_start == piece.text_end == start):

@@ -8,8 +8,11 @@ whole story; offsets are then translated back to the field they fall in.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import re
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any, Iterable, Mapping, Sequence
 
 from .article import Article, Block, Piece, Suppression, TextMap
@@ -26,6 +29,26 @@ def _shift(tmap: TextMap, by: int) -> TextMap:
     return TextMap(tuple(Piece(p.text_start, p.text_end, p.source_start + by, p.source_end + by) for p in tmap.pieces))
 
 
+class _FieldPositions:
+    """Line starts and astral characters of one field, so that each finding's line, column and
+    UTF-16 offset cost a bisection instead of a scan of the field (quadratic over many findings)."""
+
+    def __init__(self, text: str) -> None:
+        self.line_starts = [0] + [match.end() for match in _NEWLINE.finditer(text)]
+        self.astral = [match.start() for match in _ASTRAL.finditer(text)]
+
+    def line_column(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
+
+    def utf16(self, offset: int) -> int:
+        return offset + bisect.bisect_left(self.astral, offset)
+
+
+_NEWLINE = re.compile("\n")
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+
 @dataclass(frozen=True)
 class FieldArticle:
     """An article built from fields, and where each field starts in its combined source."""
@@ -33,10 +56,16 @@ class FieldArticle:
     article: Article
     fields: Mapping[str, str]
     starts: Mapping[str, int]
+    _positions: dict[str, _FieldPositions] = dataclass_field(default_factory=dict, init=False, compare=False, repr=False)
 
     def locate(self, offset: int, field: str) -> int:
         """A combined-source offset as an offset within ``field``."""
         return offset - self.starts[field]
+
+    def positions(self, name: str) -> _FieldPositions:
+        if name not in self._positions:
+            self._positions[name] = _FieldPositions(self.fields[name])
+        return self._positions[name]
 
 
 def article_from_fields(fields: Mapping[str, Any], body_format: str = "text", meta: Mapping[str, str] | None = None) -> FieldArticle:
@@ -87,7 +116,10 @@ def fingerprint(finding: Finding, field_text: str, start: int, end: int) -> str:
     before = " ".join(field_text[max(0, start - 24):start].split())
     after = " ".join(field_text[end:end + 24].split())
     matched = " ".join(field_text[start:end].split())
-    digest = hashlib.sha256("\x1f".join((finding.rule, finding.field, matched, before, after)).encode()).hexdigest()
+    # "surrogatepass": valid JSON may carry an unpaired surrogate ("\ud800"), which plain UTF-8
+    # cannot encode; the fingerprint must not fail on it.
+    key = "\x1f".join((finding.rule, finding.field, matched, before, after))
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
     return digest[:20]
 
 
@@ -96,8 +128,9 @@ def finding_payload(finding: Finding, built: FieldArticle) -> dict[str, Any]:
     field = finding.field if finding.field in built.starts else "body"
     text = built.fields[field]
     start, end = built.locate(finding.start, field), built.locate(finding.end, field)
-    line, column = _line_column(text, start)
-    end_line, end_column = _line_column(text, end)
+    positions = built.positions(field)
+    line, column = positions.line_column(start)
+    end_line, end_column = positions.line_column(end)
     fix = None
     if finding.fix is not None:
         edits = [
@@ -113,8 +146,8 @@ def finding_payload(finding: Finding, built: FieldArticle) -> dict[str, Any]:
         "field": field,
         "start": start,
         "end": end,
-        "start_utf16": utf16_offset(text, start),
-        "end_utf16": utf16_offset(text, end),
+        "start_utf16": positions.utf16(start),
+        "end_utf16": positions.utf16(end),
         "line": line,
         "column": column,
         "end_line": end_line,
@@ -123,12 +156,6 @@ def finding_payload(finding: Finding, built: FieldArticle) -> dict[str, Any]:
         "fix": fix,
         "fingerprint": fingerprint(finding, text, start, end),
     }
-
-
-def _line_column(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    line_start = text.rfind("\n", 0, offset) + 1
-    return line, offset - line_start + 1
 
 
 def fix_fields(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,13 +40,20 @@ class SourceText:
 def decode(data: bytes, name: str) -> SourceText:
     """Decode a story: UTF-8 (with or without BOM) or UTF-16 with a BOM; anything else is an
     error that says what to do, never a guess that could corrupt the text on ``--fix``."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: FF FE 00 00
+        raise InputError(name, "UTF-32 text is not supported; save the file as UTF-8")
     if data.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"
     else:
         encoding = "utf-8"
-        if b"\x00" in data[:8192]:
+        head = data[:8192]
+        if b"\x00" in head:
+            if _looks_like_utf16(head):
+                raise InputError(
+                    name, "looks like UTF-16 without a byte-order mark; save it as UTF-8 (or UTF-16 with a BOM)"
+                )
             raise InputError(name, "binary file (it contains NUL bytes); not a story")
     try:
         text = data.decode(encoding)
@@ -59,9 +67,27 @@ def decode(data: bytes, name: str) -> SourceText:
     return SourceText(text, encoding)
 
 
+def _looks_like_utf16(head: bytes) -> bool:
+    """Text in UTF-16 has a NUL in every other byte when it is mostly ASCII."""
+    if len(head) < 4:
+        return False
+    even, odd = head[0::2], head[1::2]
+    return max(even.count(0), odd.count(0)) >= 0.4 * len(head) / 2 and min(even.count(0), odd.count(0)) == 0
+
+
+#: What ``stat`` calls the kinds of file that are not stories (and could block or never end).
+_NOT_REGULAR = ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
 def read_file(path: Path) -> SourceText:
     try:
-        data = path.read_bytes()
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError
+        for test, kind in _NOT_REGULAR:
+            if test(mode):
+                raise InputError(path, f"not a regular file ({kind}); not a story")
+        data = _read_fifo(path) if stat.S_ISFIFO(mode) else path.read_bytes()
     except FileNotFoundError:
         raise InputError(path, "no such file") from None
     except IsADirectoryError:
@@ -73,14 +99,31 @@ def read_file(path: Path) -> SourceText:
     return decode(data, str(path))
 
 
+def _read_fifo(path: Path) -> bytes:
+    """Read a named pipe (``copydesk check <(curl ...)``) without waiting for ever to open one
+    that no program writes to: opened without blocking, such a pipe reads as empty."""
+    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        os.set_blocking(handle, True)  # a writer that is there may take its time
+        chunks = []
+        while chunk := os.read(handle, 1 << 16):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(handle)
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write by a temporary file in the same folder and a rename, so a crash or a full disk
     leaves either the old story or the new one, never half of each. Permissions are kept."""
     if not os.access(path, os.W_OK):
         raise InputError(path, "file is read-only; not changed")
     folder = path.parent
-    mode = path.stat().st_mode & 0o7777
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".copydesk", dir=folder)
+    try:
+        mode = path.stat().st_mode & 0o7777
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".copydesk", dir=folder)
+    except OSError as error:  # a read-only folder, say: the story stays as it was
+        raise InputError(path, f"cannot write: {error.strerror or error}; not changed") from None
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
@@ -116,11 +159,13 @@ def iter_story_files(
                 if path.suffix.lower() not in STORY_SUFFIXES or name.startswith("."):
                     continue
                 try:
-                    stat = path.stat()
+                    status = path.stat()
                 except OSError as error:
                     yield InputError(path, f"cannot read: {error.strerror or error}")
                     continue
-                key = (stat.st_dev, stat.st_ino)
+                if not stat.S_ISREG(status.st_mode):
+                    continue  # a pipe or device named like a story is never read from a folder walk
+                key = (status.st_dev, status.st_ino)
                 if key in seen or is_excluded(path):
                     continue
                 seen.add(key)

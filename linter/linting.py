@@ -31,6 +31,12 @@ class Linter:
     def __init__(self, config: Config | None = None, rules: Sequence[RuleType] | None = None) -> None:
         self.config = config or Config()
         available = rules if rules is not None else _rule_set(tuple(self.config.rule_dirs)).rules
+        known = {"ap", "chicago", "british"} | {style for rule in available for style in rule.spec.styles}
+        if self.config.style not in known:
+            from .config import ConfigError
+
+            where = f"{self.config.path}: " if self.config.path else ""
+            raise ConfigError(f"{where}unknown house style {self.config.style!r} (known: {', '.join(sorted(known))})")
         self.rules: list[RuleType] = [
             rule for rule in self.config.apply(available)
             if not rule.spec.styles or self.config.style in rule.spec.styles

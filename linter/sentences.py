@@ -26,8 +26,10 @@ _STATES = {
 }
 _ENDS_BEFORE_STARTER = _TRAILING | _MONTHS | _STATES
 
-_CANDIDATE = re.compile(r"""[.!?]+["'”’)\]]*(?=\s|$)""")
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+# Possessive runs, started only where a run of marks starts: a long row of dots (".......")
+# not followed by white space would otherwise be re-scanned from each of its dots (quadratic).
+_CANDIDATE = re.compile(r"""(?<![.!?])[.!?]++["'”’)\]]*+(?=\s|$)""")
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.")
 _INITIALISM = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]?$")  # U.S, a.m, D.C, J.
 _NEXT_WORD = re.compile(r"\s+([\"'“‘(\[]*)(\S+)")
 
@@ -56,10 +58,9 @@ def _ends_sentence(text: str, dot: int, end: int) -> bool:
     if text[dot] in "!?":
         # '"Will we?" he asked.' -- a lower-case word after the mark continues the sentence.
         return not next_word[0].islower()
-    match = _WORD_BEFORE.search(text, 0, dot)
-    if match is None:
+    word = _word_before(text, dot)
+    if not word:
         return opens_upper
-    word = match.group(1)
     bare = word.rstrip(".").lower()
     is_starter = next_word in _SENTENCE_STARTERS
     if bare in ("a.m", "p.m"):
@@ -76,6 +77,21 @@ def _ends_sentence(text: str, dot: int, end: int) -> bool:
     if len(bare) == 1 and word[0].isupper():  # a middle initial, "Malcolm X."
         return is_starter
     return opens_upper
+
+
+def _word_before(text: str, dot: int) -> str:
+    """The word (letters and dots, opening with a letter) that ends at ``dot``: "Oct", "U.S".
+
+    Scanned backwards from the mark, so finding it costs the length of the word, not of the
+    text before it (a regex searched from the start of a long paragraph made splitting
+    quadratic).
+    """
+    start = dot
+    while start > 0 and text[start - 1] in _WORD_CHARS:
+        start -= 1
+    while start < dot and text[start] == ".":
+        start += 1
+    return text[start:dot]
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

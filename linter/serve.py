@@ -101,6 +101,8 @@ class Service:
             data = json.loads(body)
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise ApiError(400, f"malformed JSON: {getattr(error, 'msg', error)}") from None
+        except RecursionError:
+            raise ApiError(400, "malformed JSON: nested too deeply") from None
         if not isinstance(data, dict):
             raise ApiError(400, "the request body must be a JSON object")
         return data
@@ -110,8 +112,11 @@ class Service:
         if not isinstance(article, dict):
             raise ApiError(400, "'article' must be an object with headline, body and other fields")
         for name in TEXT_FIELDS:
-            if name in article and article[name] is not None and not isinstance(article[name], str):
+            value = article.get(name)
+            if value is not None and not isinstance(value, str):
                 raise ApiError(400, f"article field '{name}' must be a string")
+            if value and _has_lone_surrogate(value):
+                raise ApiError(400, f"article field '{name}' holds an unpaired UTF-16 surrogate (\\ud800-\\udfff)")
         body_format = article.get("body_format") or "text"
         if body_format not in BODY_FORMATS:
             raise ApiError(400, f"'body_format' must be one of {', '.join(BODY_FORMATS)}")
@@ -161,6 +166,14 @@ _WARM_UP = {
 }
 
 
+def _has_lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _meta(article: dict[str, Any]) -> dict[str, str]:
     published = article.get("published")
     return {"published": published} if isinstance(published, str) else {}
@@ -201,7 +214,10 @@ def create_app(
         return JSONResponse(await service.run(service.fix, article, body_format, style, dismissed, Applicability(level)))
 
     async def rules(request: Request) -> Response:
-        linter = service.linter(request.query_params.get("style") or service.config.style)
+        style = request.query_params.get("style") or service.config.style
+        if style not in KNOWN_STYLES:
+            raise ApiError(400, f"'style' must be one of {', '.join(KNOWN_STYLES)}")
+        linter = service.linter(style)
         return JSONResponse({"rules": [_rule_payload(rule.spec) for rule in linter.rules]})
 
     async def healthz(request: Request) -> Response:

@@ -111,7 +111,9 @@ def _top_level_values(source: str) -> dict[str, Any]:
     try:
         document = json.loads(source)
     except json.JSONDecodeError as error:
-        raise ReadError(f"malformed CMS JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
+        # json's "Unterminated string starting at" already ends in "at".
+        message = error.msg.removesuffix(" at")
+        raise ReadError(f"malformed CMS JSON: {message} at line {error.lineno} column {error.colno}") from None
     except RecursionError:
         raise ReadError("malformed CMS JSON: nested too deeply at line 1 column 1") from None
     start = _skip_whitespace(source, 0)

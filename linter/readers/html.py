@@ -49,6 +49,7 @@ _CLASS_KINDS = {
 _CLOSES_P = set(_BLOCK_KINDS) - {"html", "body", "head", "title"} | {"hr", "table", "pre", "form", "nav"}
 # <meta> names that carry the publication date.
 _PUBLISHED_NAMES = {"article:published_time", "published", "pubdate", "date", "dc.date"}
+_NEWLINE = re.compile("\n")
 _BREAK_RUN = re.compile(r"[ \t\r\f\v]*\n\s*")
 _ENTITY = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
 
@@ -64,11 +65,87 @@ class _Element:
         self.is_block = is_block
 
 
+def _neutralised(source: str) -> tuple[str, dict[int, int]]:
+    """The source as the standard library's parser should see it, and how to undo the change.
+
+    ``html.parser`` gives up on some broken constructs in ways that cost a scan of the rest of
+    the document each time or lose the rest of it:
+
+    - a construct that can never close (a ``<`` after the last ``>``, a ``<!--`` after the last
+      ``-->``, a ``<![CDATA[`` after the last ``]]>``) is searched to the end of the document
+      for its terminator, once per opener: quadratic ("a<b and c<d ..." with no ``>``);
+    - a malformed numeric reference (``&#;``, ``&#x;``) makes it stop, and at the second one it
+      hands the whole rest of the document, tags and scripts included, to ``handle_data``.
+
+    Such a ``<`` or ``&`` can only ever be text, so it is swapped for a private-use character
+    the source does not contain (one for one, so offsets do not move) and swapped back in the
+    text the parser returns.
+    """
+    doomed_lt = _doomed_openers(source)
+    doomed_amp = [match.start() for match in _AMP_HASH.finditer(source) if not _CHARREF.match(source, match.start())]
+    if not doomed_lt and not doomed_amp:
+        return source, {}
+    spare = (chr(code) for code in range(0xE000, 0xF900) if chr(code) not in source)
+    lt, amp = next(spare, None), next(spare, None)
+    if lt is None or amp is None:  # every private-use character in use: parse as it is
+        return source, {}
+    chars = list(source)
+    for index in doomed_lt:
+        chars[index] = lt
+    for index in doomed_amp:
+        chars[index] = amp
+    return "".join(chars), {ord(lt): ord("<"), ord(amp): ord("&")}
+
+
+def _last_start(pattern: re.Pattern[str], source: str) -> int:
+    """Where the last match of ``pattern`` starts (-1 if none); matches here never overlap."""
+    last = -1
+    for match in pattern.finditer(source):
+        last = match.start()
+    return last
+
+
+def _doomed_openers(source: str) -> list[int]:
+    """Offsets of each ``<`` that opens a construct whose terminator does not follow it."""
+    last_gt = source.rfind(">")
+    last_comment_close = _last_start(_COMMENT_CLOSE, source)
+    last_section_close = _last_start(_SECTION_CLOSE, source)
+    last_ms_section_close = _last_start(_MS_SECTION_CLOSE, source)
+    doomed = []
+    for match in _LT.finditer(source):
+        index = match.start()
+        if index > last_gt:
+            doomed.append(index)
+        elif source.startswith("<!--", index):
+            if last_comment_close < index + 4:
+                doomed.append(index)
+        elif source.startswith("<![", index):
+            name = _SECTION_NAME.match(source, index + 3)
+            section = name.group().lower() if name else ""
+            if section in ("temp", "cdata", "ignore", "include", "rcdata"):
+                if last_section_close < index + 3:
+                    doomed.append(index)
+            elif section in ("if", "else", "endif") and last_ms_section_close < index + 3:
+                doomed.append(index)
+    return doomed
+
+
+_LT = re.compile("<")
+_AMP_HASH = re.compile("&#")
+_CHARREF = re.compile("&#(?:[0-9]+|[xX][0-9a-fA-F]+)[^0-9a-fA-F]")  # as html.parser reads one
+_COMMENT_CLOSE = re.compile(r"--\s*>")
+_SECTION_CLOSE = re.compile(r"]\s*]\s*>")
+_MS_SECTION_CLOSE = re.compile(r"]\s*>")
+_SECTION_NAME = re.compile(r"[a-zA-Z][-_.a-zA-Z0-9]*")
+
+
 class _ArticleParser(HTMLParser):
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, restore: dict[int, int] | None = None) -> None:
         super().__init__(convert_charrefs=False)
         self.source = source
-        self._line_starts = [0] + [index + 1 for index, char in enumerate(source) if char == "\n"]
+        #: Undoes :func:`_neutralised` in text the parser hands back.
+        self._restore = restore or {}
+        self._line_starts = [0] + [match.end() for match in _NEWLINE.finditer(source)]
         self._stack: list[_Element] = []
         self._open_counts: dict[str, int] = {}
         self._builder = TextBuilder()
@@ -151,6 +228,8 @@ class _ArticleParser(HTMLParser):
 
     # -- parser callbacks ----------------------------------------------------------------------
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._restore:
+            attrs = [(name, value if value is None else value.translate(self._restore)) for name, value in attrs]
         if tag == "meta":
             self._read_meta(attrs)
         if tag in _CLOSES_P and self._open_counts.get("p"):
@@ -179,7 +258,7 @@ class _ArticleParser(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if self._collecting():
-            self._builder.add_linear(data, self._offset())
+            self._builder.add_linear(data.translate(self._restore) if self._restore else data, self._offset())
 
     def handle_entityref(self, name: str) -> None:
         self._add_reference("&" + name)
@@ -230,14 +309,15 @@ class _ArticleParser(HTMLParser):
 
     def _attribute_text(self, attribute: str) -> tuple[str, TextMap] | None:
         """The decoded value of an attribute of the current start tag, mapped into the source."""
-        raw_tag = self.get_starttag_text() or ""
+        start = self._offset()
+        raw_tag = self.source[start:start + len(self.get_starttag_text() or "")]
         match = re.search(
             rf"""\s{attribute}\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", raw_tag, re.IGNORECASE
         )
         if match is None:
             return None
         group = next(index for index in (1, 2, 3) if match.group(index) is not None)
-        return decode_entities(match.group(group), self._offset() + match.start(group))
+        return decode_entities(match.group(group), start + match.start(group))
 
 
 def decode_entities(raw: str, source_start: int) -> tuple[str, TextMap]:
@@ -260,8 +340,9 @@ def decode_entities(raw: str, source_start: int) -> tuple[str, TextMap]:
 
 
 def read(source: str) -> Article:
-    parser = _ArticleParser(source)
-    parser.feed(source)
+    fed, restore = _neutralised(source)
+    parser = _ArticleParser(source, restore)
+    parser.feed(fed)
     parser.close()
     candidates = parser.candidates
     has_h1 = any(kind == "h1" for kind, _, _ in candidates)

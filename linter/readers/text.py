@@ -35,18 +35,20 @@ def body_blocks(source: str, spans: list[tuple[int, int]], *, allow_byline: bool
     """Body paragraphs (with a leading dateline and a trailing byline split out)."""
     blocks: list[Block] = []
     count = len(spans)
+    paragraphs = 0  # counted as we go: recounting the blocks per paragraph was quadratic
     for position, (start, stop) in enumerate(spans):
         text = source[start:stop]
         tmap = TextMap.contiguous(start, stop - start)
         if allow_byline and position == count - 1 and count > 1 and looks_like_byline(text):
             blocks.append(Block("byline", "byline", text, tmap, 0))
             continue
-        block = Block("paragraph", "body", text, tmap, len([b for b in blocks if b.field == "body"]))
-        if not any(b.field == "body" for b in blocks):
+        block = Block("paragraph", "body", text, tmap, paragraphs)
+        if paragraphs == 0:
             dateline, block = split_dateline(block)
             if dateline is not None:
                 blocks.append(dateline)
         blocks.append(block)
+        paragraphs += 1
     return blocks
 
 

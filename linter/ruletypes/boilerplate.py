@@ -53,6 +53,7 @@ DEFAULT_FILLER = (
 )
 _ALNUM = re.compile(r"[^\W_]")
 _SKIP = re.compile(r"[\W_]+")
+_HTML_PARAGRAPH = re.compile(r"<p(?:\s[^<>]*)?>", re.IGNORECASE)
 
 # Decoded characters mojibake may stand for with certainty: Latin-1 and Latin Extended-A text
 # (two-byte UTF-8 read as Windows-1252) and general punctuation, currency, ™ (three bytes).
@@ -398,18 +399,35 @@ class Boilerplate(RuleType):
         return False
 
     def _stray_line(self, article: Article, block: Block) -> Match:
-        """The whole paragraph, with a fix that deletes it and the blank line after it."""
+        """The whole paragraph, with a fix that deletes it and the blank line after it.
+
+        Only the paragraph's own text and the white space that follows it in the source are
+        removed, never markup: a Markdown heading or list marker, an HTML tag or the JSON after
+        a CMS body stays byte for byte (an HTML paragraph may be left empty: ``<p></p>``).
+        """
+        source = article.source
         start, end = block.source_start, block.source_end
-        blocks = article.blocks
-        index = next(i for i, b in enumerate(blocks) if b is block)
-        following = next((b for b in blocks[index + 1:] if b.source_start >= end), None)
-        preceding = next((b for b in reversed(blocks[:index]) if b.source_end <= start), None)
-        if following is not None:
-            edit = Edit(start, following.source_start, "")
-        elif preceding is not None:
-            edit = Edit(preceding.source_end, end, "")
+        if article.format in ("text", "markdown"):
+            stop = end
+            while stop < len(source) and source[stop] in " \t\r\n":
+                stop += 1
+            if stop == len(source):
+                # The last paragraph: take the blank line before it instead, keeping the end.
+                begin = start
+                while begin > 0 and source[begin - 1] in " \t\r\n":
+                    begin -= 1
+                edit = Edit(begin, end, "") if begin > 0 else Edit(start, stop, "")
+            else:
+                edit = Edit(start, stop, "")
         else:
             edit = Edit(start, end, "")
+            opening = source.rfind("<", 0, start)
+            element = _HTML_PARAGRAPH.fullmatch(source, opening, start) if opening >= 0 else None
+            if article.format == "html" and element and source[end:end + 4].lower() == "</p>":
+                stop = end + 4
+                while stop < len(source) and source[stop] in " \t\r\n":
+                    stop += 1
+                edit = Edit(opening, stop, "")  # the whole <p>...</p> and the line break after it
         return Match(block, 0, len(block.text), actual=_shorten(block.text.strip()), edits=(edit,))
 
     def _inline(self, article: Article, block: Block, match: re.Match[str]) -> Iterator[Match]:
