@@ -9,9 +9,12 @@ so that findings and fixes land in the raw Markdown or HTML.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Iterator, Mapping
+
+_WORD = re.compile(r"\w+")
 
 #: Article fields, in the order they appear in a story.
 FIELDS = ("headline", "dek", "byline", "dateline", "body")
@@ -225,6 +228,25 @@ class Article:
         if name == "text":
             return self.blocks
         return self.field(name)
+
+    @cached_property
+    def all_text(self) -> str:
+        """The text of every block, one per line: what a rule searches once to learn whether
+        it can match anywhere before it matches scope by scope."""
+        return "\n".join(block.text for block in self.blocks)
+
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        """Every word in the article, folded with :func:`fold_word`: a rule with a word list
+        skips an article that holds none of its words without scanning it."""
+        words: set[str] = set()
+        for block in self.blocks:
+            words.update(_WORD.findall(block.text))
+        folded = {word.casefold() for word in words}
+        # Python's case-insensitive matching uses simple case mappings ("İ" matches "i"), which
+        # casefold() does not always give; keep those spellings of non-ASCII words too.
+        folded.update("".join(char.lower()[:1] for char in word) for word in words if not word.isascii())
+        return frozenset(folded)
 
     @cached_property
     def body_text(self) -> str:

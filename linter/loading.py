@@ -95,17 +95,74 @@ def rule_type(name: str) -> type[RuleType]:
 
 
 @lru_cache(maxsize=None)
-def _validator(type_name: str):
-    from jsonschema import Draft202012Validator
-
+def _schema(type_name: str) -> dict[str, Any]:
     kind = rule_type(type_name)
-    schema = {
+    return {
         "type": "object",
         "properties": {**SHARED_KEYS, **kind.options_schema},
         "required": list(REQUIRED_SHARED) + list(kind.required_options),
         "additionalProperties": False,
     }
-    return Draft202012Validator(schema)
+
+
+@lru_cache(maxsize=None)
+def _validator(type_name: str):
+    from jsonschema import Draft202012Validator  # imported only when a rule file is new or changed
+
+    return Draft202012Validator(_schema(type_name))
+
+
+# -- rule files validated in earlier runs ---------------------------------------------------------
+# Validating a file against its schema (and importing jsonschema to do it) is most of the cost
+# of loading the rules, and a pre-commit hook pays it on every commit. So the digests of rule
+# files that passed (with their type's schema) are kept in the cache
+# folder; an unchanged file is not validated again. Any change to the file or schema changes
+# the digest.
+_VALIDATED_CACHE = "validated-rules.marshal"
+_validated: dict[str, set[bytes]] = {}  # cache folder -> digests read from it
+_newly_validated: set[bytes] = set()
+
+
+@lru_cache(maxsize=None)
+def _schema_digest(type_name: str) -> bytes:
+    import hashlib
+    import json
+
+    text = json.dumps(_schema(type_name), sort_keys=True, default=str)
+    return hashlib.blake2b(f"{type_name}\0{text}".encode(), digest_size=16).digest()
+
+
+def _file_digest(type_name: str, text: str) -> bytes:
+    import hashlib
+
+    return hashlib.blake2b(_schema_digest(type_name) + text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _known_valid() -> set[bytes]:
+    from . import cache
+
+    folder = str(cache.cache_dir())
+    if folder not in _validated:
+        stored = cache.read(_VALIDATED_CACHE)
+        _validated[folder] = set(stored) if isinstance(stored, (set, frozenset)) else set()
+    return _validated[folder]
+
+
+def _remember_validated() -> None:
+    """Write the digests of files validated in this run to the cache (at most 4,000)."""
+    if not _newly_validated:
+        return
+    from . import cache
+
+    known = _known_valid()
+    new = set(_newly_validated)
+    _newly_validated.clear()
+    if new <= known:
+        return
+    if len(known) + len(new) > 4000:  # an old cache: start again rather than grow without end
+        known.clear()
+    known.update(new)
+    cache.write(_VALIDATED_CACHE, frozenset(known))
 
 
 # -- finding rule files ---------------------------------------------------------------------------
@@ -179,10 +236,13 @@ def load_rule(path: Path, root: Path) -> RuleType:
     except (OSError, UnicodeDecodeError) as error:
         raise RuleLoadError(path, None, None, f"cannot read rule file: {error}") from None
     data, node = parse_yaml(text, path)
-    return build_rule(data, node, path, rule_id(path, root), root)
+    return build_rule(data, node, path, rule_id(path, root), root, source=text)
 
 
-def build_rule(data: Any, node: yaml.Node | None, path: Path, rid: str, root: Path | None = None) -> RuleType:
+def build_rule(data: Any, node: yaml.Node | None, path: Path, rid: str, root: Path | None = None,
+               *, source: str | None = None) -> RuleType:
+    """Validate and compile one parsed rule file; ``source`` (the file's text) lets a file
+    validated in an earlier run skip validation."""
     if not isinstance(data, dict):
         raise RuleLoadError(path, 1, None, "a rule file must be a mapping of keys")
     type_name = data.get("type")
@@ -193,7 +253,11 @@ def build_rule(data: Any, node: yaml.Node | None, path: Path, rid: str, root: Pa
     except KeyError:
         known = ", ".join(sorted(rule_type_entry_points()))
         raise RuleLoadError(path, _line_of(node, ["type"]), "type", f"unknown rule type {type_name!r} (known: {known})") from None
-    errors = sorted(_validator(type_name).iter_errors(data), key=lambda e: list(e.absolute_path))
+    digest = _file_digest(type_name, source) if source is not None else None
+    if digest is not None and digest in _known_valid():
+        errors = []
+    else:
+        errors = sorted(_validator(type_name).iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         error = errors[0]
         location = list(error.absolute_path)
@@ -227,12 +291,15 @@ def build_rule(data: Any, node: yaml.Node | None, path: Path, rid: str, root: Pa
         pack_root=root,
     )
     try:
-        return kind(spec)
+        rule = kind(spec)
     except RuleConfigError as error:
         steps = [int(p) if p.isdigit() else p for p in error.key.split(".", 1)] if error.key else []
         if len(steps) == 2 and isinstance(steps[1], str) and steps[1].isdigit():
             steps[1] = int(steps[1])
         raise RuleLoadError(path, _line_of(node, steps), error.key, str(error)) from None
+    if digest is not None:
+        _newly_validated.add(digest)
+    return rule
 
 
 @dataclass(frozen=True)
@@ -260,4 +327,5 @@ def load_rules(dirs: Iterable[Path] | None = None, *, include_bundled: bool = Tr
         for path in rule_files(root):
             rule = load_rule(path, root)
             rules[rule.spec.id] = rule
+    _remember_validated()
     return RuleSet(tuple(rules[k] for k in sorted(rules)))

@@ -67,6 +67,71 @@ def _remaining() -> tuple[float, float]:
     return max(deadline - time.monotonic(), 0.001), budget
 
 
+# Ways one match attempt may be retried beyond which a pattern is not run on Python's own engine.
+_BACKTRACKING_LIMIT = 2000
+
+
+def bounded_backtracking(pattern: str, flags: int = 0) -> bool:
+    """Whether Python's backtracking engine runs ``pattern`` in linear time: no back-references,
+    no unbounded repetition except of one character at the very end (``[\\w'-]+``), and few
+    ways to retry an attempt (so no ``(a|a)?`` chain). Such a pattern needs neither RE2 nor a
+    time budget, and Python's engine finds many matches faster than either."""
+    from re import _constants as c, _parser
+
+    try:
+        items = _parser.parse(pattern, flags)
+    except re.error:
+        return False
+    single = {c.LITERAL, c.NOT_LITERAL, c.ANY, c.IN}
+
+    def paths(items, may_end_with_run: bool) -> int | None:
+        total = 1
+        for index, (op, value) in enumerate(items):
+            last = may_end_with_run and index == len(items) - 1
+            if op in single or op is c.AT:
+                ways = 1
+            elif op is c.SUBPATTERN:
+                ways = paths(value[-1], last)
+            elif op is c.ATOMIC_GROUP:
+                ways = paths(value, last)
+            elif op is c.BRANCH:
+                branches = [paths(branch, last) for branch in value[1]]
+                ways = None if None in branches else sum(branches)
+            elif op in (c.ASSERT, c.ASSERT_NOT):
+                ways = paths(value[1], False)  # tried once, never backtracked into
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+                low, high, body = value
+                one_char = len(body) == 1 and body[0][0] in single
+                if high is c.MAXREPEAT:
+                    ways = 1 if one_char and last else None
+                elif one_char:
+                    ways = high - low + 1
+                else:
+                    inner = paths(body, False)
+                    ways = None if inner is None else sum(inner ** n for n in range(low, min(high, 16) + 1)) if high <= 16 else None
+            else:  # back-references, conditionals
+                ways = None
+            if ways is None:
+                return None
+            total *= max(ways, 1)
+            if total > _BACKTRACKING_LIMIT:
+                return None
+        return total
+
+    return paths(items.data, True) is not None
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _encodable(text: str) -> str:
+    """``text`` with lone surrogates (from a broken JSON escape) as U+FFFD, which RE2's UTF-8
+    can carry; one code point for one, so offsets are unchanged."""
+    if text.isascii() or not _LONE_SURROGATE.search(text):
+        return text
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
 class UserPattern:
     """A compiled rule pattern with the ``finditer``/``search``/``fullmatch`` of ``re``."""
 
@@ -78,6 +143,9 @@ class UserPattern:
             self._compiled = _re2(pattern, ignorecase)
             if self._compiled is not None:
                 self.engine = "re2"
+        if self._compiled is None and bounded_backtracking(pattern):
+            self._compiled = re.compile(pattern, re.IGNORECASE if ignorecase else 0)
+            self.engine = "re"
         if self._compiled is None:
             import regex
 
@@ -90,6 +158,8 @@ class UserPattern:
 
     def _guarded(self, method: str, *args):
         if self.engine == "re2":
+            args = tuple(_encodable(a) if isinstance(a, str) else a for a in args)
+        if self.engine != "regex":
             return getattr(self._compiled, method)(*args)
         remaining, budget = _remaining()
         try:
@@ -99,6 +169,8 @@ class UserPattern:
 
     def finditer(self, text: str) -> Iterator:
         if self.engine == "re2":
+            return self._compiled.finditer(_encodable(text))
+        if self.engine == "re":
             return self._compiled.finditer(text)
         # All matches found at once, under the budget, so none can run on unchecked.
         remaining, budget = _remaining()
@@ -118,6 +190,23 @@ class UserPattern:
 
     def sub(self, replacement: str, text: str) -> str:
         return self._guarded("sub", replacement, text)
+
+
+# Anchors match at a block's edges but not inside the article's joined text.
+_ANCHORS = re.compile(r"[\^$]|\\[AZz]")
+
+
+def candidate_finder(pattern: str, *, ignorecase: bool = False) -> UserPattern | None:
+    """``pattern`` on RE2, for searching a whole article once before matching a rule that
+    wraps it (in boundaries RE2 lacks) block by block: no candidate, no match. None when the
+    pattern cannot run on RE2 with the same meaning, or uses anchors."""
+    if _ANCHORS.search(pattern):
+        return None
+    try:
+        finder = UserPattern(pattern, ignorecase=ignorecase)
+    except re.error:
+        return None
+    return finder if finder.engine == "re2" else None
 
 
 def _re2(pattern: str, ignorecase: bool):

@@ -7,6 +7,7 @@ word plainly starts one; a closing quotation mark after the full stop stays with
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Titles and other abbreviations that bind to the word after them ("Sen. Jane Roe", "No. 2"):
 # their full stop never ends a sentence (lower-cased, without the dot).
@@ -94,8 +95,12 @@ def _word_before(text: str, dot: int) -> str:
     return text[start:dot]
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Spans ``[start, end)`` of the sentences of ``text``, leading and trailing space trimmed."""
+@lru_cache(maxsize=2048)
+def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
+    """Spans ``[start, end)`` of the sentences of ``text``, leading and trailing space trimmed.
+
+    Cached: the article's sentence scope and the readability counts split the same paragraphs.
+    """
     spans: list[tuple[int, int]] = []
     start = 0
     length = len(text)
@@ -106,7 +111,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         start = match.end()
     if start < length:
         _append(text, spans, start, length)
-    return spans
+    return tuple(spans)
 
 
 def _append(text: str, spans: list[tuple[int, int]], start: int, end: int) -> None:

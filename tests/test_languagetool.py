@@ -250,6 +250,8 @@ def test_never_starts_a_download(rule, monkeypatch, tmp_path):
     folder = Path(os.environ["LTP_PATH"]) / "LanguageTool-6.4"
     folder.mkdir(parents=True)
     (folder / "languagetool-server.jar").write_bytes(b"")
+    assert lt.installed_languagetool() is None  # looked up once per process, not per article
+    lt.reset()
     assert lt.installed_languagetool() == ("6.4", folder)
     lt.reset()
     list(rule.check(Article("x", "text", (Block("paragraph", "body", "he go", TextMap.contiguous(0, 5)),)), LintContext()))

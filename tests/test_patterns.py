@@ -28,10 +28,25 @@ def test_re2_takes_plain_patterns_and_is_linear():
     assert time.monotonic() - started < 1
 
 
-def test_patterns_re2_reads_differently_go_to_the_budgeted_engine():
-    for source in (r"\bcat\b", r"(?<=the )cat", r"(\w+) \1"):
-        assert UserPattern(source).engine == "regex"
+def test_patterns_re2_reads_differently_go_to_pythons_engine_when_linear_else_the_budgeted_one():
+    # No unbounded repetition, or one trailing run of one character: linear on Python's engine.
+    for source in (r"\bcat\b", r"(?<=the )cat", r"[\w'-]+", r"(?<![\w'])(?:col|fav)our(s|ed)?(?![\w'])"):
+        assert UserPattern(source).engine == "re", source
+    # Back-references, runs followed by more pattern, runs inside lookarounds: under a budget.
+    for source in (r"(\w+) \1", r"\w+y", r"(?=\w*x)a", r"\b(\w|\w)+\b"):
+        assert UserPattern(source).engine == "regex", source
     assert [m.group() for m in UserPattern(r"\bcafé\b").finditer("un café noir")] == ["café"]
+    assert [m.group() for m in UserPattern(r"[\w'’-]+").finditer("Ça coûte 5 €, c’est-à-dire")] == ["Ça", "coûte", "5", "c’est-à-dire"]
+
+
+def test_backtracking_bound_rejects_chains_of_choices_and_runs_before_more_pattern():
+    from linter.patterns import bounded_backtracking
+
+    assert bounded_backtracking(r"(?:ab|a){0,3}c")
+    assert not bounded_backtracking(r"(a|aa)?" * 20)  # 2^20 ways to retry one attempt
+    assert not bounded_backtracking(r"a.*b")  # each start scans the rest of the text
+    assert not bounded_backtracking(r"(a+)+$")
+    assert bounded_backtracking(r"foo|bar\w+")  # the run ends the match
 
 
 def test_a_backtracking_pattern_runs_out_of_time():
@@ -88,3 +103,11 @@ def test_the_cli_reports_the_hostile_rule_and_exits(tmp_path):
     assert time.monotonic() - started < 60
     assert "ran out of time" in run.stdout and "[house.hostile]" in run.stdout
     assert run.returncode == 1
+
+
+def test_re2_patterns_read_text_with_lone_surrogates_at_the_same_offsets():
+    pattern = UserPattern(r"fares? rose")
+    assert pattern.engine == "re2"
+    text = "\ud800 Fares rose; fare rose \udfff"
+    assert [m.span() for m in UserPattern(r"fares? rose", ignorecase=True).finditer(text)] == [(2, 12), (14, 23)]
+    assert pattern.search(text).span() == (14, 23)

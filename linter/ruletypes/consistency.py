@@ -6,7 +6,7 @@ import re
 from typing import Iterable
 
 from ..article import Article
-from ._matching import WORD_END, WORD_START, match_case
+from ._matching import WORD_END, WORD_START, required_words, match_case
 from .base import LintContext, Match, RuleType
 
 
@@ -25,14 +25,19 @@ class Consistency(RuleType):
     def __init__(self, spec) -> None:
         super().__init__(spec)
         flags = re.IGNORECASE if spec.options.get("ignorecase", True) else 0
+        # (first form, second form, matcher, first words both forms need to be in the article)
         self.pairs = [
-            (a, b, re.compile(f"{WORD_START}(?:(?P<a>{re.escape(a)})|(?P<b>{re.escape(b)})){WORD_END}", flags))
+            (a, b, re.compile(f"{WORD_START}(?:(?P<a>{re.escape(a)})|(?P<b>{re.escape(b)})){WORD_END}", flags),
+             required_words([a]), required_words([b]))
             for a, b in spec.options["either"].items()
         ]
 
     def check(self, article: Article, context: LintContext) -> Iterable[Match]:
         blocks = self.blocks(article)
-        for first_form, second_form, pattern in self.pairs:
+        vocabulary = article.vocabulary
+        for first_form, second_form, pattern, needs_a, needs_b in self.pairs:
+            if (needs_a is not None and needs_a.isdisjoint(vocabulary)) or (needs_b is not None and needs_b.isdisjoint(vocabulary)):
+                continue  # one form is missing, so the story cannot use both
             uses = [(block, found) for block in blocks for found in pattern.finditer(block.text)]
             kinds = {found.lastgroup for _, found in uses}
             if len(kinds) < 2:

@@ -9,7 +9,7 @@ from typing import Iterable
 
 from ..article import Article, Block
 from ..patterns import UserPattern
-from ._matching import phrase_pattern
+from ._matching import required_words, phrase_pattern
 from .base import LintContext, Match, RuleConfigError, RuleType
 
 
@@ -35,6 +35,7 @@ class SharedPhrases:
         self._matcher: re.Pattern[str] | None = None
         self._prefixes: dict[str, tuple[str, ...]] = {}
         self._local = threading.local()
+        self.triggers: frozenset[str] | None = frozenset()
 
     @classmethod
     def for_scope(cls, scope: str, ignorecase: bool) -> "SharedPhrases":
@@ -47,6 +48,7 @@ class SharedPhrases:
             if new:
                 self.phrases |= new
                 self._matcher = None  # rebuilt on next use
+                self.triggers = required_words(self.phrases)
 
     def _compiled(self) -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
         matcher = self._matcher
@@ -69,6 +71,8 @@ class SharedPhrases:
         if cached is not None and cached[0] is article:
             return cached[1]
         found: dict[str, list[tuple[Block, int, int]]] = defaultdict(list)
+        if self.triggers is not None and self.triggers.isdisjoint(article.vocabulary):
+            blocks = ()  # none of the phrases' first words is in the article
         for block in blocks:
             for match in matcher.finditer(block.text):
                 if match.start() == match.end():

@@ -288,6 +288,8 @@ class FirstReference(RuleType):
             text = block.text
             for found in self.sequence.finditer(text):
                 order += 1
+                if self._plainly_not_a_surname(found.group(), story_lower):
+                    continue
                 tokens, title, single, opener = self._strip_titles(self._tokens(text, found.start(), found.end()))
                 if not tokens:
                     continue
@@ -322,6 +324,17 @@ class FirstReference(RuleType):
                 continue
             reported |= keys
             yield self._match(ref, later=first_full is not None)
+
+    def _plainly_not_a_surname(self, word: str, story_lower: set[str]) -> bool:
+        """A one-word sequence that can be neither a surname reference nor a title ("The",
+        "Tuesday", "London"): skipped before the costlier reading, which would skip it too."""
+        if " " in word or "\t" in word or "\n" in word:
+            return False
+        key = _norm(word)
+        if (key,) in self.titles or (key,) in self.single_name_titles:
+            return False
+        return len(key) < 3 or key in self.not_names or key in self.places or key in story_lower or \
+            _POSSESSIVE.sub("", word.rstrip(".")).isupper()
 
     def _reference_kind(self, text: str, token: _Token, title: str) -> str:
         if title:

@@ -44,6 +44,9 @@ _PARAGRAPH_GAP = "\n\n"
 _lock = threading.Lock()
 _clients: dict[tuple[str, str], Any] = {}  # (server, language) -> client, or None when unusable
 _noticed = False
+# Where the local LanguageTool was looked for -> what was found; looked up once per process, not
+# once per article (the lookup stats folders and searches the PATH).
+_installed: dict[str, tuple[str, Path] | None] = {}
 
 
 def notice(message: str) -> None:
@@ -67,6 +70,7 @@ def reset() -> None:
     global _noticed
     with _lock:
         _clients.clear()
+        _installed.clear()
         _noticed = False
 
 
@@ -90,10 +94,15 @@ def installed_languagetool() -> tuple[str, Path] | None:
 
     Looks where language-tool-python looks, without creating the folder as its own helper does.
     """
-    if not shutil.which("java"):
-        return None
     root = Path(os.environ.get("LTP_PATH") or Path.home() / ".cache" / "language_tool_python")
-    if not root.is_dir():
+    key = str(root)
+    if key not in _installed:
+        _installed[key] = _find_installed(root)
+    return _installed[key]
+
+
+def _find_installed(root: Path) -> tuple[str, Path] | None:
+    if not shutil.which("java") or not root.is_dir():
         return None
     found = []
     for folder in root.glob("LanguageTool-*"):

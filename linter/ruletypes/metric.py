@@ -28,7 +28,21 @@ class TextCounts:
     letters: int
 
 
-_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+# A word starts with a letter and ends with a word character ("rock-" and "players'" lose
+# the trailing mark, as textstat strips it); matched in lower-cased text.
+_WORD = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?")
+_NOT_LETTER = re.compile(r"[\W\d_]")
+
+
+@lru_cache(maxsize=None)
+def _guessed_syllables(word: str) -> int:
+    """textstat's count for a word the CMU dictionary lacks (its pyphen fallback), once per word."""
+    import textstat  # imported on first use: most runs never meet a word outside the dictionary
+
+    from ._syllables import install
+
+    install()  # textstat reads our cached table, not its 0.6 s parse of the dictionary
+    return textstat.syllable_count(word)
 
 
 @lru_cache(maxsize=4096)
@@ -39,30 +53,17 @@ def count(text: str) -> TextCounts:
     Syllables are textstat's: the CMU dictionary's count when it knows the word (through the
     cached table in ``_syllables``), else ``textstat.syllable_count`` (its pyphen fallback).
     """
-    import textstat  # imported on first use: most runs never compute readability
+    from ._syllables import known_syllables
 
-    from ._syllables import install, known_syllables
-
-    install()
-    table = known_syllables()
-    words = syllables = polysyllables = letters = 0
-    for found in _WORD.finditer(text):
-        word = found.group().lower().strip("'’-")
-        if not word:
-            continue
-        number = table.get(word)
-        if number is None:
-            number = textstat.syllable_count(word)
-        words += 1
-        syllables += number
-        polysyllables += number >= 3
-        letters += sum(1 for char in word if char.isalpha())
+    words = _WORD.findall(text.lower())
+    lookup = known_syllables().getter()
+    numbers = [number if (number := lookup(word)) is not None else _guessed_syllables(word) for word in words]
     return TextCounts(
         sentences=max(len(split_sentences(text)), 1),
-        words=max(words, 1),
-        syllables=syllables,
-        polysyllables=polysyllables,
-        letters=letters,
+        words=max(len(words), 1),
+        syllables=sum(numbers),
+        polysyllables=len([number for number in numbers if number >= 3]),
+        letters=len(joined := "".join(words)) - len(_NOT_LETTER.findall(joined)),
     )
 
 

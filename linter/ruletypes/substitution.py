@@ -6,8 +6,8 @@ import re
 from typing import Iterable
 
 from ..article import Article
-from ._matching import WORD_END, WORD_START, match_case, phrase_pattern
-from ..patterns import UserPattern
+from ._matching import WORD_END, WORD_START, required_words, match_case, phrase_pattern
+from ..patterns import UserPattern, candidate_finder
 from .base import LintContext, Match, RuleConfigError, RuleType
 
 
@@ -47,9 +47,15 @@ class Substitution(RuleType):
                 branches.append(f"(?P<k{index}>(?:{key}))")
             # The word-boundary check stands once in front, not in every branch.
             self.matcher = UserPattern(f"{WORD_START}(?:{'|'.join(branches)}){WORD_END}", ignorecase=self.ignorecase)
+            # The boundaries need lookarounds, so the matcher runs under a time budget rather
+            # than on RE2; the keys alone often run on RE2, which rules most stories out at once.
+            self.candidates = candidate_finder("|".join(f"(?:{key})" for key in swap), ignorecase=self.ignorecase)
         else:
             self.table = {(k.lower() if self.ignorecase else k): v for k, v in swap.items()}
             self.matcher = re.compile(phrase_pattern(swap, ignorecase=self.ignorecase), flags)
+            self.candidates = None
+        # Words one of which an article must hold for this rule to find anything in it.
+        self.triggers = None if self.regex else required_words(swap)
 
     def _expected(self, found: re.Match[str]) -> str:
         text = found.group()
@@ -63,6 +69,10 @@ class Substitution(RuleType):
         return match_case(text, value) if self.ignorecase else value
 
     def check(self, article: Article, context: LintContext) -> Iterable[Match]:
+        if self.triggers is not None and self.triggers.isdisjoint(article.vocabulary):
+            return
+        if self.candidates is not None and self.candidates.search(article.all_text) is None:
+            return
         for block in self.blocks(article):
             for found in self.matcher.finditer(block.text):
                 text = found.group()

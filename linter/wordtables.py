@@ -1,0 +1,128 @@
+"""Large word tables (syllables per word, word frequencies) read word by word from the cache.
+
+The readability and off-topic checks look up a few hundred words per story in tables of 100,000
+words or more. Loading such a table whole (parsing the CMU dictionary, importing wordfreq and
+unpacking its list) costs a quarter to half a second, which a pre-commit hook on one file pays on
+every commit. So the first run on a machine writes each table to an SQLite file in copydesk's
+cache folder (:mod:`linter.cache`), and later runs look words up there, remembering each answer
+for the rest of the process. The numbers are exactly the source's. When the cache cannot be
+written, the table is kept in memory for the run.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Callable, Mapping
+
+from . import cache
+
+_MISSING = object()
+# Words looked up one by one before the whole table is read into memory: one story needs a few
+# hundred; an archive run needs most of the table.
+_BULK_AFTER = 3000
+
+
+class WordTable:
+    """word -> number, built by ``build`` once per machine and stored as ``<name>.sqlite``.
+
+    ``name`` should carry the source's version, so that a new release of the data gets a new
+    file. Safe to share between threads; a forked worker opens its own connection.
+    """
+
+    def __init__(self, name: str, build: Callable[[], Mapping[str, float]]) -> None:
+        self.name = name
+        self._build = build
+        self._memo: dict[str, float | None] = {}
+        self._lock = threading.Lock()
+        self._connection: sqlite3.Connection | None = None
+        self._pid: int | None = None
+        self._in_memory: Mapping[str, float] | None = None
+        self._queries = 0
+
+    @property
+    def path(self) -> Path:
+        return cache.cache_dir() / f"{self.name}.sqlite"
+
+    def get(self, word: str, default: float | None = None) -> float | None:
+        found = self._memo.get(word, _MISSING)
+        if found is _MISSING:
+            found = self._look_up(word)
+            if len(self._memo) >= 500_000:  # a long-running service: keep memory bounded
+                self._memo.clear()
+            self._memo[word] = found
+        return default if found is None else found
+
+    def getter(self) -> Callable[[str], float | None]:
+        """The quickest ``get`` for now: the plain dictionary's once the table is in memory."""
+        table = self._in_memory
+        return table.get if isinstance(table, dict) else self.get
+
+    def __contains__(self, word: str) -> bool:
+        return self.get(word) is not None
+
+    def __getitem__(self, word: str) -> float:
+        found = self.get(word)
+        if found is None:
+            raise KeyError(word)
+        return found
+
+    def _look_up(self, word: str) -> float | None:
+        with self._lock:
+            if self._in_memory is None and (self._connection is None or self._pid != os.getpid()):
+                self._open()
+            if self._in_memory is not None:
+                return self._in_memory.get(word)
+            self._queries += 1
+            try:
+                if self._queries > _BULK_AFTER:
+                    # A long run (many stories): reading the whole table once is now cheaper.
+                    self._in_memory = dict(self._connection.execute("SELECT word, value FROM words"))
+                    return self._in_memory.get(word)
+                row = self._connection.execute("SELECT value FROM words WHERE word = ?", (word,)).fetchone()
+            except sqlite3.Error:  # damaged or deleted under us: rebuild, in memory for this run
+                self._in_memory = self._build()
+                return self._in_memory.get(word)
+            return row[0] if row else None
+
+    def _open(self) -> None:
+        path = self.path
+        if not path.is_file():
+            data = self._build()
+            if not self._write(path, data):
+                self._in_memory = data
+                return
+        try:
+            self._connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            self._connection.execute("SELECT value FROM words LIMIT 1").fetchall()
+        except sqlite3.Error:
+            self._connection = None
+            self._in_memory = self._build()
+            return
+        self._pid = os.getpid()
+
+    @staticmethod
+    def _write(path: Path, data: Mapping[str, float]) -> bool:
+        """Store ``data`` in ``path`` (atomically); False when it cannot be written."""
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.unlink(missing_ok=True)
+            connection = sqlite3.connect(temporary)
+            try:
+                # No declared type: integers stay integers and frequencies stay floats.
+                connection.execute("CREATE TABLE words (word TEXT PRIMARY KEY, value) WITHOUT ROWID")
+                connection.executemany("INSERT OR REPLACE INTO words VALUES (?, ?)", data.items())
+                connection.commit()
+            finally:
+                connection.close()
+            os.replace(temporary, path)
+        except (OSError, sqlite3.Error):
+            try:
+                temporary.unlink(missing_ok=True)
+            except OSError:
+                pass
+            return False
+        return True

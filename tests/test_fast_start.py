@@ -1,0 +1,103 @@
+"""What makes a run start fast, and that it changes no result: rule files validated once, and
+word lists that let a rule skip a story holding none of its words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from linter import Linter, RuleLoadError, load_rules, loading
+from linter.readers import read_article
+from linter.ruletypes._matching import required_words
+
+
+@pytest.fixture()
+def cache_dir(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("COPYDESK_CACHE_DIR", str(folder))
+    return folder
+
+
+def write_rule(folder: Path, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "wordy.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+RULE = "type: substitution\nmessage: 'Use {expected}.'\nswap:\n  prior to: before\n"
+
+
+def test_an_unchanged_rule_file_is_validated_once(tmp_path, cache_dir, monkeypatch) -> None:
+    pack = tmp_path / "pack"
+    write_rule(pack / "house", RULE)
+    load_rules([pack], include_bundled=False)
+    assert (cache_dir / "validated-rules.marshal").is_file()
+    loading._validated.clear()  # as a new process would start
+
+    def no_validation(type_name):
+        raise AssertionError(f"validated {type_name} again")
+
+    monkeypatch.setattr(loading, "_validator", no_validation)
+    rules = load_rules([pack], include_bundled=False).rules
+    assert [r.spec.id for r in rules] == ["house.wordy"]
+
+
+def test_a_changed_rule_file_is_validated_again(tmp_path, cache_dir) -> None:
+    pack = tmp_path / "pack"
+    path = write_rule(pack / "house", RULE)
+    load_rules([pack], include_bundled=False)
+    path.write_text(RULE + "sevrity: error\n", encoding="utf-8")
+    with pytest.raises(RuleLoadError) as caught:
+        load_rules([pack], include_bundled=False)
+    assert caught.value.key == "sevrity" and caught.value.line == 5
+
+
+def test_an_unwritable_cache_only_costs_time(tmp_path, monkeypatch) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("COPYDESK_CACHE_DIR", str(blocked / "copydesk"))
+    pack = tmp_path / "pack"
+    write_rule(pack / "house", RULE)
+    assert len(load_rules([pack], include_bundled=False).rules) == 1
+    assert len(load_rules([pack], include_bundled=False).rules) == 1
+
+
+def test_required_words_pick_an_uncommon_word_of_each_phrase() -> None:
+    assert required_words(["at the end of the day", "prior to", "e-mail"]) == {"end", "prior", "mail"}
+    assert required_words(["’til"]) == {"til"}
+    assert required_words(["$"]) is None  # no word: such a rule always scans
+    assert required_words(["Ñandú"]) is None  # non-ASCII words are matched with other folds
+
+
+# Stories that hold a rule's words in other cases, scripts and spellings than its list.
+STORIES = [
+    "Prior To the vote, the PRIOR TO clause was read. He sent an E-Mail.",
+    "The KIEV office and the Kyiv office. Theatre critics met. At The End Of The Day, no.",
+    "İstanbul and ISTANBUL; ſtate and STATE; the Straße; a naïve plan; in order to win.",
+    "Towards the end, the advisor spoke; later the adviser spoke. Per cent, PER CENT, percent.",
+]
+
+
+@pytest.mark.parametrize("story", STORIES)
+def test_skipping_by_words_finds_exactly_what_a_full_scan_finds(story: str, monkeypatch) -> None:
+    linter = Linter()
+    article = read_article(story, "text")
+    with_skips = linter.check_article(article)
+    fresh = read_article(story, "text")
+    # The same rules with every word list emptied of its words: nothing can be skipped.
+    for rule in linter.rules:
+        if getattr(rule, "triggers", None) is not None:
+            monkeypatch.setattr(rule, "triggers", None)
+        shared = getattr(rule, "shared", None)
+        if shared is not None and shared.triggers is not None:
+            monkeypatch.setattr(shared, "triggers", None)
+        if getattr(rule, "candidates", None) is not None:
+            monkeypatch.setattr(rule, "candidates", None)
+        if hasattr(rule, "pairs"):
+            monkeypatch.setattr(rule, "pairs", [(a, b, pattern, None, None) for a, b, pattern, _, _ in rule.pairs])
+    monkeypatch.setattr(type(fresh), "vocabulary", property(lambda self: frozenset()), raising=True)
+    without = linter.check_article(fresh)
+    assert [(f.rule, f.start, f.end, f.message) for f in with_skips] == [(f.rule, f.start, f.end, f.message) for f in without]
+    assert with_skips  # the stories do hold findings for these rules
