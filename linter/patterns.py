@@ -192,6 +192,46 @@ class UserPattern:
         return self._guarded("sub", replacement, text)
 
 
+def required_text(pattern: str) -> str | None:
+    """The longest run of literal characters every match of ``pattern`` contains (" (" in
+    ``\\w+ \\((?:[A-Z]{2,8})\\)``), or None when it has no run of two or more. Case-sensitive: use
+    it only for patterns matched case-sensitively, and note that a match of the pattern holds
+    this text, so a document without it has no match."""
+    from re import _constants as c, _parser
+
+    try:
+        parsed = _parser.parse(pattern, 0)
+    except re.error:
+        return None
+    if parsed.state.flags & (re.IGNORECASE | re.VERBOSE):
+        return None  # (?i) or (?x) at the start: the literals are not what matches
+    items = parsed.data
+    best, run = "", []
+
+    def walk(sequence) -> None:
+        nonlocal best, run
+        for op, value in sequence:
+            if op is c.LITERAL:
+                run.append(chr(value))
+                continue
+            if op is c.SUBPATTERN and value[1] == 0 and value[2] == 0:  # a plain group, no flags
+                walk(value[-1])
+                continue
+            if op is c.AT:  # zero width: the run goes on
+                continue
+            end_run()
+
+    def end_run() -> None:
+        nonlocal best, run
+        if len(run) > len(best):
+            best = "".join(run)
+        run = []
+
+    walk(items)
+    end_run()
+    return best if len(best) >= 2 else None
+
+
 # Anchors match at a block's edges but not inside the article's joined text.
 _ANCHORS = re.compile(r"[\^$]|\\[AZz]")
 

@@ -77,6 +77,7 @@ STORIES = [
     "The KIEV office and the Kyiv office. Theatre critics met. At The End Of The Day, no.",
     "İstanbul and ISTANBUL; ſtate and STATE; the Straße; a naïve plan; in order to win.",
     "Towards the end, the advisor spoke; later the adviser spoke. Per cent, PER CENT, percent.",
+    "The Environmental Protection Agency (EPA) said its Web site and wifi were down; colours faded.",
 ]
 
 
@@ -95,9 +96,21 @@ def test_skipping_by_words_finds_exactly_what_a_full_scan_finds(story: str, monk
             monkeypatch.setattr(shared, "triggers", None)
         if getattr(rule, "candidates", None) is not None:
             monkeypatch.setattr(rule, "candidates", None)
+        if getattr(rule, "literals", None) is not None:
+            monkeypatch.setattr(rule, "literals", None)
         if hasattr(rule, "pairs"):
             monkeypatch.setattr(rule, "pairs", [(a, b, pattern, None, None) for a, b, pattern, _, _ in rule.pairs])
     monkeypatch.setattr(type(fresh), "vocabulary", property(lambda self: frozenset()), raising=True)
     without = linter.check_article(fresh)
     assert [(f.rule, f.start, f.end, f.message) for f in with_skips] == [(f.rule, f.start, f.end, f.message) for f in without]
     assert with_skips  # the stories do hold findings for these rules
+
+
+def test_required_text_is_in_every_match() -> None:
+    from linter.patterns import required_text
+
+    assert required_text(r"([A-Z][\w.&-]*) \((?:[A-Z]{2,8})\)") == " ("
+    assert required_text(r"[Ww]eb (site|page)(s)?") == "eb "
+    assert required_text(r"a\bcd") == "acd"  # zero-width assertions do not break a run
+    assert required_text(r"(?i)internet") is None  # matched in any case
+    assert required_text(r"x+") is None

@@ -7,7 +7,7 @@ from typing import Iterable
 
 from ..article import Article
 from ._matching import WORD_END, WORD_START, required_words, match_case, phrase_pattern
-from ..patterns import UserPattern, candidate_finder
+from ..patterns import UserPattern, candidate_finder, required_text
 from .base import LintContext, Match, RuleConfigError, RuleType
 
 
@@ -50,10 +50,14 @@ class Substitution(RuleType):
             # The boundaries need lookarounds, so the matcher runs under a time budget rather
             # than on RE2; the keys alone often run on RE2, which rules most stories out at once.
             self.candidates = candidate_finder("|".join(f"(?:{key})" for key in swap), ignorecase=self.ignorecase)
+            # Or, cheaper still, text every match of some key must contain (" (" for "(EPA)").
+            literals = [required_text(key) for key in swap] if not self.ignorecase else [None]
+            self.literals = tuple(literals) if None not in literals else None
         else:
             self.table = {(k.lower() if self.ignorecase else k): v for k, v in swap.items()}
             self.matcher = re.compile(phrase_pattern(swap, ignorecase=self.ignorecase), flags)
             self.candidates = None
+            self.literals = None
         # Words one of which an article must hold for this rule to find anything in it.
         self.triggers = None if self.regex else required_words(swap)
 
@@ -70,6 +74,8 @@ class Substitution(RuleType):
 
     def check(self, article: Article, context: LintContext) -> Iterable[Match]:
         if self.triggers is not None and self.triggers.isdisjoint(article.vocabulary):
+            return
+        if self.literals is not None and not any(literal in article.all_text for literal in self.literals):
             return
         if self.candidates is not None and self.candidates.search(article.all_text) is None:
             return
