@@ -22,19 +22,21 @@ text, mojibake such as "â€™" for "’"), as a safe fix when the decoding is
 
 Speed: every paragraph of every story passes through every rule, and almost none holds
 boilerplate. Each rule therefore derives from its own patterns the literal strings a match must
-contain and only runs a pattern on paragraphs whose lower-cased text contains one of them.
+contain or open with; the literals of all rules are looked for together, once per paragraph, and
+a rule runs a pattern only on the paragraphs that hold its literals (see ``_Prefilter``).
 """
 
 from __future__ import annotations
 
 import html
 import re
+import threading
 from functools import lru_cache
 from typing import Iterable, Iterator
 
 from ..article import Article, Block
 from ..findings import Applicability, Edit
-from ._matching import WORD_END, WORD_START, phrase_pattern
+from ._matching import WORD_END, WORD_START, _trie_pattern
 from ..patterns import UserPattern
 from .base import LintContext, Match, RuleConfigError, RuleType
 
@@ -88,10 +90,12 @@ def repair(text: str) -> str | None:
 
 
 # -- prefilter ------------------------------------------------------------------------------------
-# Python's regular expressions are slow with IGNORECASE and many alternatives, and almost every
-# paragraph contains no boilerplate at all. So each rule works out, from its own patterns, a set
-# of literal strings one of which every match must contain, and runs its patterns only on the
-# paragraphs whose lower-cased text contains one of them (found by one trie-shaped search).
+# Python's regular expressions are slow with IGNORECASE and many alternatives, the rule patterns
+# run under the `regex` module's time budget (their word boundaries rule out RE2), and almost
+# every paragraph holds no boilerplate at all. So each rule works out, from its own patterns,
+# literal strings that a match must contain or start with, and reads a paragraph with its
+# patterns only when one plain search over the lower-cased text finds them. The tests are sound
+# (they never reject a paragraph a pattern could match), so they change speed, not findings.
 
 # Literals too common in news copy to narrow anything down.
 _COMMON = frozenset(
@@ -112,21 +116,29 @@ def _useful(literal: str) -> bool:
     return len(core) >= 3 or any(not (c.isascii() and (c.isalnum() or c.isspace())) for c in core)
 
 
+def _parse(pattern: str, flags: int) -> list | None:
+    """The standard library's parse tree of ``pattern`` (its top-level items)."""
+    try:
+        from re import _parser as parser
+
+        return list(parser.parse(pattern, flags))
+    except Exception:  # pragma: no cover - the pattern compiled, so this should not happen
+        return None
+
+
 def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
     """Lower-cased strings one of which every match of ``pattern`` contains, or ``None`` when
     no useful set of them can be proved."""
-    try:
-        from re import _parser as parser  # the standard library's own pattern parser
-
-        found = _sequence_literals(list(parser.parse(pattern, flags)))
-    except Exception:  # pragma: no cover - an unexpected parse tree: do without a prefilter
-        return None
+    items = _parse(pattern, flags)
+    found = _sequence_literals(items) if items is not None else None
     if not found or not all(_useful(literal) for literal in found):
         return None
     return frozenset(found)
 
 
 _MAX_PRODUCT = 64
+#: Longer prefixes than this narrow nothing further down.
+_MAX_PREFIX = 24
 
 
 def _sequence_literals(items: list) -> set[str] | None:
@@ -145,7 +157,6 @@ def _sequence_literals(items: list) -> set[str] | None:
         if candidate and (best is None or _score(candidate) > _score(best)):
             best = candidate
 
-    repeats = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT)}
     run: set[str] | None = None
     for op, value in items:
         token = _literal_set(op, value)
@@ -164,10 +175,17 @@ def _sequence_literals(items: list) -> set[str] | None:
             branches = [_sequence_literals(list(branch)) for branch in value[1]]
             if all(branches):
                 consider(set().union(*branches))
-        elif op in repeats and value[0] >= 1:
+        elif op in _repeats() and value[0] >= 1:
             consider(_sequence_literals(list(value[2])))
     consider(run)
     return best
+
+
+@lru_cache(maxsize=1)
+def _repeats() -> frozenset:
+    from re import _constants as sre
+
+    return frozenset({sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT)})
 
 
 def _literal_set(op, value) -> set[str] | None:
@@ -211,22 +229,320 @@ def _score(candidates: set[str]) -> tuple[bool, int, int, float]:
     return (all(_useful(c) for c in candidates), min(lengths), -len(lengths), sum(lengths) / len(lengths))
 
 
-def _gate(patterns: list[str], flags: int) -> re.Pattern[str] | None:
-    """One search over lower-cased text for the literals of all ``patterns``; ``None`` when a
-    pattern has none (then its rule reads every paragraph)."""
-    literals: set[str] = set()
-    for pattern in patterns:
-        found = required_literals(pattern, flags)
-        if found is None:
-            return None
-        literals |= found
-    return re.compile(phrase_pattern(literals, word_boundaries=False)) if literals else None
+# What a match begins with. ``(prefixes, anywhere)``: every non-empty match starts with one of
+# ``prefixes`` or contains one of ``anywhere``; ``None`` when nothing can be proved.
+Opening = tuple[frozenset[str], frozenset[str]]
+_NOTHING: Opening = (frozenset(), frozenset())  # only an empty match is possible
+
+
+def _opening(items: list, budget: list[int]) -> Opening | None:
+    """What every non-empty match of the sequence ``items`` starts with (see :data:`Opening`).
+
+    Leading literals are multiplied out ("(?:the )?(?:story|article) continue" starts with
+    "the ", "story continue" or "article continue"); zero-width items (``^``, ``\b``,
+    lookarounds) are passed over; where the opening is a class or a wildcard ("[A-Z][a-z]+ / AP")
+    the literals the rest of the match must contain stand in ("/").
+    """
+    from re import _constants as sre
+
+    budget[0] -= 1
+    if budget[0] < 0:  # a pathological nest of optional groups: give up rather than explode
+        return None
+    prefixes = {""}
+    for index, (op, value) in enumerate(items):
+        if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+            continue  # zero width: what follows starts at the same place
+        token = _literal_set(op, value)
+        if token is not None:
+            product = {a + b for a in prefixes for b in token}
+            if len(product) > _MAX_PRODUCT or any(len(p) > _MAX_PREFIX for p in product):
+                break  # the prefixes so far are still true, and long enough
+            prefixes = product
+            continue
+        if prefixes != {""}:
+            break  # a literal opening is known; what follows does not matter
+        rest = items[index + 1:]
+        opening: Opening | None = None
+        if op is sre.SUBPATTERN:
+            opening = _opening(list(value[-1]) + rest, budget)
+        elif op is sre.BRANCH:
+            opening = _union([_opening(list(branch) + rest, budget) for branch in value[1]])
+        elif op in _repeats():
+            low, high, body = value[0], value[1], list(value[2])
+            # A first repetition that consumes something opens the match; else what follows
+            # does. An optional part ("(?:the )?") is read together with what follows it.
+            opening = _opening(body + rest if high == 1 else body, budget)
+            if low < 1 or _min_width(body) == 0:
+                opening = _union([opening, _opening(rest, budget)])
+        # Literals the rest of the match must contain stand in where no opening is known, or
+        # where they narrow things down better than what a nested part has to offer.
+        found = _sequence_literals(items[index:])
+        if found and (opening is None or opening[1] and _score(found) > _score(set(opening[1]))):
+            return (frozenset(), frozenset(found))
+        return opening
+    if prefixes == {""}:
+        return _NOTHING
+    return (frozenset(prefixes), frozenset())
+
+
+def _union(openings: list[Opening | None]) -> Opening | None:
+    if any(opening is None for opening in openings):
+        return None
+    return (
+        frozenset().union(*(o[0] for o in openings)),  # type: ignore[index]
+        frozenset().union(*(o[1] for o in openings)),  # type: ignore[index]
+    )
+
+
+def _min_width(items: list) -> int:
+    from re import _parser as parser
+
+    try:
+        return parser.SubPattern(parser.State(), items).getwidth()[0]
+    except Exception:  # pragma: no cover - a group reference: assume it may be empty
+        return 0
+
+
+def opening_literals(pattern: str, flags: int = 0) -> Opening | None:
+    """What every non-empty match of ``pattern`` starts with, or the literals it must contain
+    where its opening is no literal (see :data:`Opening`)."""
+    items = _parse(pattern, flags)
+    return _opening(items, [256]) if items is not None else None
+
+
+# Characters whose lower-case form is not what IGNORECASE matches them with ("ſ" matches "s",
+# "ı" and "İ" match "i"; "İ" also lowers to two characters): paragraphs holding one skip the
+# literal tests and are read with the patterns themselves.
+_FOLD_VARIANTS = re.compile("[ſıİ]")
 
 
 @lru_cache(maxsize=4096)
-def _lowered(text: str) -> str:
-    """Lower-cased text, shared by every rule that looks at the same paragraph."""
+def _lowered(text: str) -> str | None:
+    """Lower-cased text for the literal tests, shared by every rule that looks at the same
+    paragraph; ``None`` when those tests cannot be trusted on it."""
+    if _FOLD_VARIANTS.search(text):
+        return None
     return text.lower()
+
+
+# The default filler without its word boundaries: how far a stray line's opening may be pushed
+# by punctuation and filler ("» Read more", "Click here: Sign up ..."). Without the boundaries it
+# reaches at least as far as the real chain of skips in Boilerplate._opens_with_match.
+_LOOSE_LEAD = re.compile(r"(?:[\W_]+|" + "|".join(DEFAULT_FILLER) + ")*", re.IGNORECASE)
+
+
+# -- the literal scan all boilerplate rules share ---------------------------------------------------
+# Every rule checks every paragraph, so rather than one search per rule, the literals of all the
+# rules loaded are looked for together, once per paragraph, and each rule asks the result which
+# of its own literals were found.
+
+
+class _LiteralScan:
+    """The literals of every boilerplate rule loaded, and what one paragraph holds of them."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._anywhere: set[str] = set()
+        self._openers: set[str] = set()
+        self._tables: tuple | None = None
+        #: Changes whenever literals are added, so that no cached scan misses them.
+        self.version = 0
+
+    def register(self, anywhere: Iterable[str], openers: Iterable[str]) -> None:
+        with self._lock:
+            anywhere, openers = set(anywhere) - self._anywhere, set(openers) - self._openers
+            if anywhere or openers:
+                self._anywhere |= anywhere
+                self._openers |= openers
+                self._tables = None
+                self.version += 1
+
+    def tables(self) -> tuple:
+        """(search, closure, opener match, opener closure): a closure maps the literal found
+        to every literal it begins with, since a trie reports the longest one only."""
+        tables = self._tables
+        if tables is None:
+            with self._lock:
+                if self._tables is None:
+                    self._tables = (*self._compiled(self._anywhere), *self._compiled(self._openers))
+                tables = self._tables
+        return tables
+
+    @staticmethod
+    def _compiled(literals: set[str]) -> tuple[re.Pattern[str] | None, dict[str, tuple[str, ...]]]:
+        if not literals:
+            return None, {}
+        closure = {
+            literal: tuple(literal[:end] for end in range(1, len(literal) + 1) if literal[:end] in literals)
+            for literal in literals
+        }
+        return re.compile(_trie_pattern(sorted(literals))), closure
+
+
+_SCAN = _LiteralScan()
+
+
+@lru_cache(maxsize=4096)
+def _found(lowered: str, version: int) -> dict[str, int]:
+    """The registered literals in ``lowered``, each with where it first occurs."""
+    search, closure, _, _ = _SCAN.tables()
+    found: dict[str, int] = {}
+    if search is None:
+        return found
+    position = 0
+    while (hit := search.search(lowered, position)) is not None:
+        start = hit.start()
+        for literal in closure[hit.group()]:
+            found.setdefault(literal, start)
+        position = start + 1  # literals may overlap: look again one character on
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _opened(text: str, version: int) -> frozenset[str]:
+    """The registered opening literals that start where a stray line's opening may be, after
+    the punctuation and default filler at the start of ``text``."""
+    lowered = _lowered(text)
+    _, _, match, closure = _SCAN.tables()
+    if match is None or lowered is None:
+        return frozenset()
+    found: set[str] = set()
+    for position in range(_LOOSE_LEAD.match(text).end() + 1):
+        hit = match.match(lowered, position)
+        if hit is not None:
+            found.update(closure[hit.group()])
+    return frozenset(found)
+
+
+class _Prefilter:
+    """Which of a rule's phrase patterns can match a paragraph, and whether one of its patterns
+    can open it, decided from the shared literal scan.
+
+    Each phrase pattern needs one of the literals every match contains (or starts with,
+    whichever narrows things down more) in the lower-cased paragraph. A stray line needs one of
+    the line and phrase patterns' opening literals where the punctuation and filler at the
+    paragraph's start end (or, for a pattern that opens with no literal, one of the literals it
+    contains anywhere).
+    """
+
+    def __init__(self, phrases: list[str], lines: list[str], flags: int, default_filler: bool) -> None:
+        self.everyone = (1 << len(phrases)) - 1
+        self.unconditional = 0  # patterns with no literal to wait for
+        self.masks: dict[str, int] = {}  # literal -> the patterns that need it
+        for number, pattern in enumerate(phrases):
+            literals = self._needed(pattern, flags)
+            if literals is None:
+                self.unconditional |= 1 << number
+            for literal in literals or ():  # (an empty set: the pattern never matches non-empty)
+                self.masks[literal] = self.masks.get(literal, 0) | 1 << number
+        self.read_all = self.unconditional == self.everyone
+
+        openings = [opening_literals(pattern, flags) for pattern in [*lines, *phrases]]
+        self.line_test = all(opening is not None for opening in openings)
+        prefixes = frozenset().union(*(o[0] for o in openings if o is not None))
+        anywhere = frozenset().union(*(o[1] for o in openings if o is not None))
+        if not default_filler:
+            # Custom filler may push the opening anywhere: its literals count anywhere.
+            anywhere, prefixes = anywhere | prefixes, frozenset()
+        self.line_prefixes, self.line_anywhere = prefixes, anywhere
+        _SCAN.register([*self.masks, *anywhere], prefixes)
+
+    @staticmethod
+    def _needed(pattern: str, flags: int) -> frozenset[str] | None:
+        """The literals one of which every non-empty match of ``pattern`` contains: those it
+        must contain or those it must open with, whichever set is the rarer."""
+        items = _parse(pattern, flags)
+        if items is None:
+            return None
+        contained = _sequence_literals(items)
+        opening = _opening(items, [256])
+        if opening is not None and not (opening[0] or opening[1]):
+            return frozenset()  # only an empty match is possible
+        best: set[str] | None = set(contained) if contained else None
+        if opening is not None:
+            started = set(opening[0] | opening[1])
+            if best is None or _score(started) > _score(best):
+                best = started
+        return frozenset(best) if best is not None else None
+
+    def candidates(self, lowered: str | None) -> int:
+        """A bit mask of the phrase patterns that may match the paragraph."""
+        if lowered is None or self.read_all:
+            return self.everyone
+        found = _found(lowered, _SCAN.version)
+        bits = self.unconditional
+        if found:
+            masks = self.masks
+            for literal in masks.keys() & found.keys():
+                bits |= masks[literal]
+        return bits
+
+    def may_open(self, text: str, lowered: str | None) -> bool:
+        """Whether a line or phrase pattern may match where the paragraph's opening punctuation
+        and filler end (``False`` proves that ``_opens_with_match`` is false)."""
+        if lowered is None or not self.line_test:
+            return True
+        if self.line_prefixes and not self.line_prefixes.isdisjoint(_opened(text, _SCAN.version)):
+            return True
+        return bool(self.line_anywhere) and not self.line_anywhere.isdisjoint(_found(lowered, _SCAN.version))
+
+
+# -- white space around a stray paragraph ----------------------------------------------------
+# In a CMS JSON string, white space is written as escapes ("\\n"), and a quotation mark ends the
+# string unless a backslash escapes it. The scans below move over whole escapes only: they start
+# at a block's edge, which is never inside one.
+_SPACE = " \t\r\n"
+_JSON_SPACE = re.compile(r"(?:[ \t\r\n]|\\[nrt]|\\u00(?:0[9aAdD]|20))*")
+_JSON_SPACE_ESCAPE = re.compile(r"\\(?:[nrt]|u00(?:0[9aAdD]|20))\Z")
+
+
+def _space_after(source: str, index: int, in_json: bool) -> int:
+    """Where the white space that starts at ``index`` ends."""
+    if in_json:
+        return _JSON_SPACE.match(source, index).end()
+    while index < len(source) and source[index] in _SPACE:
+        index += 1
+    return index
+
+
+def _space_before(source: str, index: int, in_json: bool) -> int:
+    """Where the white space that ends at ``index`` starts."""
+    while index > 0:
+        if source[index - 1] in _SPACE:
+            index -= 1
+            continue
+        if not in_json:
+            break
+        for width in (2, 6):  # "\\n", "\\u000a": an escape, unless its backslash is itself escaped
+            begin = index - width
+            if begin >= 0 and _JSON_SPACE_ESCAPE.match(source, begin, index) and not _escaped(source, begin):
+                index = begin
+                break
+        else:
+            break
+    return index
+
+
+def _escaped(source: str, index: int) -> bool:
+    """Whether the character at ``index`` follows an odd run of backslashes (is escaped)."""
+    run = 0
+    while index - run - 1 >= 0 and source[index - run - 1] == "\\":
+        run += 1
+    return run % 2 == 1
+
+
+def _field_ends(source: str, index: int, in_json: bool) -> bool:
+    """Whether ``index`` is the end of the text: of the source, or of a CMS JSON string."""
+    if not in_json:
+        return index >= len(source)
+    return index >= len(source) or source[index] == '"'  # after whole escapes: the closing quote
+
+
+def _field_starts(source: str, index: int, in_json: bool) -> bool:
+    """Whether ``index`` is the start of the text: of the source, or of a CMS JSON string."""
+    if not in_json:
+        return index <= 0
+    return index <= 0 or (source[index - 1] == '"' and not _escaped(source, index - 1))
 
 
 def _shorten(text: str, limit: int = 80) -> str:
@@ -270,12 +586,10 @@ class Boilerplate(RuleType):
         # Two combined matchers: phrases that count anywhere, and generic lines.
         self.phrases = self._combine(self._checked(patterns, "patterns", flags), bounded, flags)
         self.lines = self._combine(self._checked(line_patterns, "line_patterns", flags), bounded, flags)
-        self.phrase_gate = _gate(patterns, flags)
-        # Each phrase pattern on its own with the literals it needs, so that a paragraph is
-        # only searched with the patterns whose literals it contains.
-        self.phrase_list = [
-            (self._combine([pattern], bounded, flags), required_literals(pattern, flags)) for pattern in patterns
-        ]
+        # Each phrase pattern on its own too, so that a paragraph is only searched with the
+        # patterns whose literals it contains (see _Prefilter).
+        self.phrase_list = [self._combine([pattern], bounded, flags) for pattern in patterns]
+        self.prefilter = _Prefilter(patterns, line_patterns, flags, default_filler=not options.get("filler"))
         # A paragraph longer than this is never one stray line.
         self.max_line_length = int(options.get("max_line_length", 400))
         filler = list(options.get("filler", ())) + list(DEFAULT_FILLER)
@@ -315,11 +629,20 @@ class Boilerplate(RuleType):
             return
         paragraphs = self.blocks(article)
         count = len(paragraphs)
+        lines_too = self.whole and not self.repair
+        prefilter, longest = self.prefilter, self.max_line_length
         for position, block in enumerate(paragraphs):
+            if self.allow and self._allowed(position, count):
+                continue
             text = block.text
-            phrase_matches = self._phrase_matches(text)
-            could_be_line = self.whole and not self.repair and self._opens_with_match(text)
-            if not (phrase_matches or could_be_line) or self._allowed(position, count):
+            lowered = _lowered(text)
+            candidates = prefilter.candidates(lowered)
+            phrase_matches = self._phrase_matches(text, candidates) if candidates else []
+            could_be_line = (
+                lines_too and len(text) <= longest and prefilter.may_open(text, lowered)
+                and self._opens_with_match(text)
+            )
+            if not (phrase_matches or could_be_line):
                 continue
             if could_be_line and self._whole(text) and not self._opens_quotation(article, block):
                 yield self._stray_line(article, block)
@@ -329,17 +652,14 @@ class Boilerplate(RuleType):
                     yield from self._inline(article, block, match)
         yield from self._byline(article)
 
-    def _phrase_matches(self, text: str) -> list[re.Match[str]]:
-        """Non-overlapping phrase matches in ``text``, leftmost first, longest on a tie."""
-        if self.phrases is None:
-            return []
-        lowered = _lowered(text)
-        if self.phrase_gate is not None and self.phrase_gate.search(lowered) is None:
-            return []
+    def _phrase_matches(self, text: str, candidates: int) -> list[re.Match[str]]:
+        """Non-overlapping matches in ``text`` of the phrase patterns in the bit mask
+        ``candidates`` (the others cannot match), leftmost first, longest on a tie."""
         found: list[re.Match[str]] = []
-        for matcher, literals in self.phrase_list:
-            if literals is not None and not any(literal in lowered for literal in literals):
-                continue
+        while candidates:
+            lowest = candidates & -candidates
+            candidates ^= lowest
+            matcher = self.phrase_list[lowest.bit_length() - 1]
             found.extend(m for m in matcher.finditer(text) if m.end() > m.start())
         if len(found) < 2:
             return found
@@ -399,35 +719,35 @@ class Boilerplate(RuleType):
         return False
 
     def _stray_line(self, article: Article, block: Block) -> Match:
-        """The whole paragraph, with a fix that deletes it and the blank line after it.
+        """The whole paragraph, with a fix that deletes it and the blank line after it (or, for
+        the last paragraph of a field, the blank line before it).
 
-        Only the paragraph's own text and the white space that follows it in the source are
-        removed, never markup: a Markdown heading or list marker, an HTML tag or the JSON after
-        a CMS body stays byte for byte (an HTML paragraph may be left empty: ``<p></p>``).
+        Only the paragraph's own text and white space next to it are removed, never markup: a
+        Markdown heading or list marker, an HTML tag other than the paragraph's own ``<p>``, or
+        the JSON around a CMS field stays byte for byte. In CMS JSON the white space is that of
+        the field's string value (``\\n`` escapes), and the deletion never leaves the string.
         """
         source = article.source
         start, end = block.source_start, block.source_end
-        if article.format in ("text", "markdown"):
-            stop = end
-            while stop < len(source) and source[stop] in " \t\r\n":
-                stop += 1
-            if stop == len(source):
+        in_json = article.format == "cms-json"
+        markup = article.format
+        if in_json:
+            markup = article.meta.get("body_format", "text") if block.field == "body" else "text"
+        edit = Edit(start, end, "")
+        if markup in ("text", "markdown"):
+            stop = _space_after(source, end, in_json)
+            if _field_ends(source, stop, in_json):
                 # The last paragraph: take the blank line before it instead, keeping the end.
-                begin = start
-                while begin > 0 and source[begin - 1] in " \t\r\n":
-                    begin -= 1
-                edit = Edit(begin, end, "") if begin > 0 else Edit(start, stop, "")
+                begin = _space_before(source, start, in_json)
+                edit = Edit(start, stop, "") if _field_starts(source, begin, in_json) else Edit(begin, end, "")
             else:
                 edit = Edit(start, stop, "")
-        else:
-            edit = Edit(start, end, "")
+        elif markup == "html":
             opening = source.rfind("<", 0, start)
             element = _HTML_PARAGRAPH.fullmatch(source, opening, start) if opening >= 0 else None
-            if article.format == "html" and element and source[end:end + 4].lower() == "</p>":
-                stop = end + 4
-                while stop < len(source) and source[stop] in " \t\r\n":
-                    stop += 1
-                edit = Edit(opening, stop, "")  # the whole <p>...</p> and the line break after it
+            if element and source[end:end + 4].lower() == "</p>":
+                # The whole <p>...</p> and the line break after it.
+                edit = Edit(opening, _space_after(source, end + 4, in_json), "")
         return Match(block, 0, len(block.text), actual=_shorten(block.text.strip()), edits=(edit,))
 
     def _inline(self, article: Article, block: Block, match: re.Match[str]) -> Iterator[Match]:
