@@ -18,6 +18,7 @@ import yaml
 
 from .article import SCOPES
 from .findings import Applicability, Severity
+from .patterns import trusted_patterns
 from .ruletypes.base import RuleConfigError, RuleSpec, RuleType
 
 ENTRY_POINT_GROUP = "copydesk.rule_types"
@@ -128,8 +129,11 @@ def _schema_digest(type_name: str) -> bytes:
     import hashlib
     import json
 
+    import sys
+
+    # Python's version too: a pattern valid on one may not compile on another.
     text = json.dumps(_schema(type_name), sort_keys=True, default=str)
-    return hashlib.blake2b(f"{type_name}\0{text}".encode(), digest_size=16).digest()
+    return hashlib.blake2b(f"{sys.version_info[:2]}\0{type_name}\0{text}".encode(), digest_size=16).digest()
 
 
 def _file_digest(type_name: str, text: str) -> bytes:
@@ -254,7 +258,8 @@ def build_rule(data: Any, node: yaml.Node | None, path: Path, rid: str, root: Pa
         known = ", ".join(sorted(rule_type_entry_points()))
         raise RuleLoadError(path, _line_of(node, ["type"]), "type", f"unknown rule type {type_name!r} (known: {known})") from None
     digest = _file_digest(type_name, source) if source is not None else None
-    if digest is not None and digest in _known_valid():
+    known_valid = digest is not None and digest in _known_valid()
+    if known_valid:
         errors = []
     else:
         errors = sorted(_validator(type_name).iter_errors(data), key=lambda e: list(e.absolute_path))
@@ -291,7 +296,11 @@ def build_rule(data: Any, node: yaml.Node | None, path: Path, rid: str, root: Pa
         pack_root=root,
     )
     try:
-        rule = kind(spec)
+        if known_valid:
+            with trusted_patterns():  # compiled on first use: they compiled when last validated
+                rule = kind(spec)
+        else:
+            rule = kind(spec)
     except RuleConfigError as error:
         steps = [int(p) if p.isdigit() else p for p in error.key.split(".", 1)] if error.key else []
         if len(steps) == 2 and isinstance(steps[1], str) and steps[1].isdigit():

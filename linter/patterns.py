@@ -26,6 +26,25 @@ DEFAULT_BUDGET = 2.0
 _NOT_FOR_RE2 = re.compile(r"\\[wWbBdDsS]|\(\?<?[=!]|\\[1-9]|\(\?P=|\(\?[aLu]")
 
 _state = threading.local()
+_loading = threading.local()
+
+
+@contextmanager
+def trusted_patterns() -> Iterator[None]:
+    """Patterns made inside this block come from a rule file that was validated in an earlier
+    run and has not changed since: they are compiled when first used, not now. A one-file run
+    then compiles only the patterns of rules that get as far as matching."""
+    previous = getattr(_loading, "trusted", False)
+    _loading.trusted = True
+    try:
+        yield
+    finally:
+        _loading.trusted = previous
+
+
+def validating() -> bool:
+    """Whether rule patterns made now must be checked (compiled) at once."""
+    return not getattr(_loading, "trusted", False)
 
 
 class PatternTimeout(Exception):
@@ -137,29 +156,45 @@ class UserPattern:
 
     def __init__(self, pattern: str, *, ignorecase: bool = False) -> None:
         self.pattern = pattern
-        self.engine = "regex"
+        self.ignorecase = ignorecase
         self._compiled = None
-        if not _NOT_FOR_RE2.search(pattern):
-            self._compiled = _re2(pattern, ignorecase)
-            if self._compiled is not None:
-                self.engine = "re2"
-        if self._compiled is None and bounded_backtracking(pattern):
-            self._compiled = re.compile(pattern, re.IGNORECASE if ignorecase else 0)
-            self.engine = "re"
+        self._engine = ""
+        if validating():
+            self._compile()  # a bad pattern fails now, while its rule file is being loaded
+
+    @property
+    def engine(self) -> str:
+        """``re2``, ``re`` (linear on Python's engine) or ``regex`` (under a time budget)."""
         if self._compiled is None:
+            self._compile()
+        return self._engine
+
+    def _compile(self) -> None:
+        pattern, ignorecase = self.pattern, self.ignorecase
+        compiled, engine = None, "regex"
+        if not _NOT_FOR_RE2.search(pattern):
+            compiled = _re2(pattern, ignorecase)
+            if compiled is not None:
+                engine = "re2"
+        if compiled is None and bounded_backtracking(pattern):
+            compiled, engine = re.compile(pattern, re.IGNORECASE if ignorecase else 0), "re"
+        if compiled is None:
             import regex
 
             flags = regex.V0 | (regex.IGNORECASE if ignorecase else 0)
             try:
-                self._compiled = regex.compile(pattern, flags)
+                compiled = regex.compile(pattern, flags)
             except regex.error as error:
                 raise re.error(str(error)) from None
             re.compile(pattern, re.IGNORECASE if ignorecase else 0)  # Python's own syntax check
+        self._engine, self._compiled = engine, compiled
 
     def _guarded(self, method: str, *args):
-        if self.engine == "re2":
+        if self._compiled is None:
+            self._compile()
+        if self._engine == "re2":
             args = tuple(_encodable(a) if isinstance(a, str) else a for a in args)
-        if self.engine != "regex":
+        if self._engine != "regex":
             return getattr(self._compiled, method)(*args)
         remaining, budget = _remaining()
         try:
@@ -168,9 +203,11 @@ class UserPattern:
             raise PatternTimeout(self.pattern, budget) from None
 
     def finditer(self, text: str) -> Iterator:
-        if self.engine == "re2":
+        if self._compiled is None:
+            self._compile()
+        if self._engine == "re2":
             return self._compiled.finditer(_encodable(text))
-        if self.engine == "re":
+        if self._engine == "re":
             return self._compiled.finditer(text)
         # All matches found at once, under the budget, so none can run on unchecked.
         remaining, budget = _remaining()
@@ -240,13 +277,14 @@ def candidate_finder(pattern: str, *, ignorecase: bool = False) -> UserPattern |
     """``pattern`` on RE2, for searching a whole article once before matching a rule that
     wraps it (in boundaries RE2 lacks) block by block: no candidate, no match. None when the
     pattern cannot run on RE2 with the same meaning, or uses anchors."""
-    if _ANCHORS.search(pattern):
+    if _ANCHORS.search(pattern) or _NOT_FOR_RE2.search(pattern):
         return None
-    try:
-        finder = UserPattern(pattern, ignorecase=ignorecase)
-    except re.error:
+    compiled = _re2(pattern, ignorecase)  # RE2 compiles in C++: cheap enough to do now
+    if compiled is None:
         return None
-    return finder if finder.engine == "re2" else None
+    finder = UserPattern.__new__(UserPattern)
+    finder.pattern, finder.ignorecase, finder._compiled, finder._engine = pattern, ignorecase, compiled, "re2"
+    return finder
 
 
 def _re2(pattern: str, ignorecase: bool):

@@ -114,3 +114,19 @@ def test_required_text_is_in_every_match() -> None:
     assert required_text(r"a\bcd") == "acd"  # zero-width assertions do not break a run
     assert required_text(r"(?i)internet") is None  # matched in any case
     assert required_text(r"x+") is None
+
+
+def test_patterns_of_an_unchanged_rule_file_compile_when_first_used(tmp_path, cache_dir) -> None:
+    pack = tmp_path / "pack"
+    rule_file = pack / "house" / "filler.yml"
+    rule_file.parent.mkdir(parents=True)
+    rule_file.write_text("type: existence\nmessage: 'Cut {actual}.'\npatterns:\n  - 'very (?:much|many)'\n", encoding="utf-8")
+    first = load_rules([pack], include_bundled=False).rules[0]
+    assert first.matchers[0]._compiled is not None  # a new file: checked while loading
+    loading._validated.clear()
+    second = load_rules([pack], include_bundled=False).rules[0]
+    assert second.matchers[0]._compiled is None  # unchanged: compiled later, if ever
+    linter = Linter(rules=[second])
+    _, findings = linter.check("Thanks very much, the mayor said.")
+    assert [(f.rule, f.start, f.end) for f in findings] == [("house.filler", 7, 16)]
+    assert second.matchers[0]._compiled is not None

@@ -37,7 +37,7 @@ from typing import Iterable, Iterator
 from ..article import Article, Block
 from ..findings import Applicability, Edit
 from ._matching import WORD_END, WORD_START, _trie_pattern
-from ..patterns import UserPattern
+from ..patterns import UserPattern, validating
 from .base import LintContext, Match, RuleConfigError, RuleType
 
 #: What may surround a stray line besides punctuation: link prompts and arrows.
@@ -605,6 +605,8 @@ class Boilerplate(RuleType):
 
     @staticmethod
     def _checked(patterns: list[str], key: str, flags: int) -> list[str]:
+        if not validating():
+            return patterns  # an unchanged rule file, checked when it was first loaded
         for index, pattern in enumerate(patterns):
             try:
                 compiled = re.compile(pattern, flags)
