@@ -1,7 +1,9 @@
 """Reading the YAML data files rules name (gazetteers, phrase lists, house styles).
 
 Parsed with libyaml when it is there, and cached per process by path and modification time, so
-rules that share a data file (the place gazetteer, say) parse it once.
+rules that share a data file (the place gazetteer, say) parse it once. Across runs, the parsed
+data of a file is kept in copydesk's cache folder under a digest of the file's bytes: building
+Python objects from YAML is slow even with libyaml, and the gazetteers hardly ever change.
 """
 
 from __future__ import annotations
@@ -21,14 +23,25 @@ class DataFileError(ValueError):
 
 @lru_cache(maxsize=128)
 def _parse(path: str, stamp: int) -> Any:
+    import hashlib
+
+    from . import cache
+
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        raw = Path(path).read_bytes()
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise DataFileError(f"cannot read {path}: {error}") from None
+    name = f"data-{hashlib.blake2b(raw, digest_size=16).hexdigest()}.marshal"
+    stored = cache.read(name)
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == "yaml":
+        return stored[1]
     try:
-        return yaml.load(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as error:
         raise DataFileError(f"{path} is not valid YAML: {error}") from None
+    cache.write(name, ("yaml", data))  # fails quietly on what marshal cannot hold (a date)
+    return data
 
 
 def read_data_file(path: Path) -> Any:

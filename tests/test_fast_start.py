@@ -130,3 +130,23 @@ def test_patterns_of_an_unchanged_rule_file_compile_when_first_used(tmp_path, ca
     _, findings = linter.check("Thanks very much, the mayor said.")
     assert [(f.rule, f.start, f.end) for f in findings] == [("house.filler", 7, 16)]
     assert second.matchers[0]._compiled is not None
+
+
+def test_data_files_are_parsed_once_per_content(tmp_path, cache_dir, monkeypatch) -> None:
+    from linter import datafiles
+
+    path = tmp_path / "places.yml"
+    path.write_text("cities: [Lyon, Dakar]\n", encoding="utf-8")
+    assert datafiles.read_data_file(path) == {"cities": ["Lyon", "Dakar"]}
+    datafiles._parse.cache_clear()  # as a new process would start
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(datafiles.yaml, "load", no_parsing)
+    assert datafiles.read_data_file(path) == {"cities": ["Lyon", "Dakar"]}
+    monkeypatch.undo()
+    monkeypatch.setenv("COPYDESK_CACHE_DIR", str(cache_dir))
+    path.write_text("cities: [Lyon, Dakar, Quito]\n", encoding="utf-8")
+    datafiles._parse.cache_clear()
+    assert datafiles.read_data_file(path) == {"cities": ["Lyon", "Dakar", "Quito"]}
