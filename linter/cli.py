@@ -230,7 +230,10 @@ def _check_one(linters: "_Linters", args: argparse.Namespace, name: str, path: P
                     if name == "-":
                         outcome.fixed_stdout = text
                     else:
-                        write_atomic(path, source.encode(text))
+                        try:
+                            write_atomic(path, source.encode(text))
+                        except InputError as error:
+                            return _unwritten(linter, outcome, len(result.applied), error.problem)
                 # The fix loop linted the final text already.
                 outcome.source, outcome.findings = text, tuple(result.remaining)
                 outcome.failed = linter.fails(result.remaining)
@@ -243,6 +246,17 @@ def _check_one(linters: "_Linters", args: argparse.Namespace, name: str, path: P
         return _Outcome(display, error=error.problem)
     except ReadError as error:
         return _Outcome(display, error=str(error))
+
+
+def _unwritten(linter, outcome: _Outcome, fixes: int, problem: str) -> _Outcome:
+    """--fix could not write the file (read-only, a folder it cannot write to): the file is as
+    it was, so report that and the findings of the file as it is, none of them fixed."""
+    _, findings = linter.check(outcome.source, outcome.format, outcome.display)
+    outcome.findings, outcome.fixed = tuple(findings), ()
+    outcome.failed = linter.fails(findings)
+    plural = "fix" if fixes == 1 else "fixes"
+    outcome.error = f"{problem} ({fixes} {plural} not applied; the findings are for the file as it stands)"
+    return outcome
 
 
 _WORKER: dict[str, object] = {}

@@ -5,14 +5,27 @@ from __future__ import annotations
 import html
 import json
 import string
+import time
+from bisect import bisect_right
+from operator import attrgetter
 from typing import Any, Iterable, Mapping, Sequence
 
-from .article import Article
+from .article import Article, TextMap
 from .findings import Applicability, Edit, Finding, Fix, Severity
 from .patterns import DEFAULT_BUDGET, PatternTimeout, end_budget, start_budget
 from .ruletypes.base import LintContext, Match, RuleType
 
 _FORMATTER = string.Formatter()
+_TEXT_START = attrgetter("text_start")
+
+#: The rule ID of the finding for broken Markdown front matter (not a YAML rule: the reader
+#: finds the problem, and every adapter shows it like any other finding).
+FRONT_MATTER_RULE = "copydesk.front-matter"
+
+
+class DeadlineExceeded(TimeoutError):
+    """The caller's deadline for a lint passed: the run stopped between rules (or inside a rule's
+    pattern budget) instead of carrying on with nobody waiting for its answer."""
 
 
 class _Placeholders(dict):
@@ -54,6 +67,11 @@ def _finding(rule: RuleType, match: Match, article: Article) -> Finding:
         else:
             body_format = article.meta.get("body_format") if match.block.field == "body" else None
             edits = (Edit(start, end, escape_replacement(match.replacement, article.format, body_format)),)
+        if (applicability is not Applicability.DISPLAY and match.edits is None
+                and _crosses_markup(match.block.map, match.start, match.end)):
+            # The prose runs through markup ("5 <em>per</em> cent", "**per** cent"): replacing the
+            # whole source span would destroy the markup, so the fix is only shown.
+            applicability = Applicability.DISPLAY
         if applicability is not Applicability.DISPLAY and not spec.fix_in_quotes:
             # Never edit a direct quotation unless the rule says it may: show the fix instead.
             if any(article.in_quotation(e.start, e.end) for e in edits):
@@ -72,20 +90,63 @@ def _finding(rule: RuleType, match: Match, article: Article) -> Finding:
     )
 
 
-def lint(article: Article, rules: Iterable[RuleType], context: LintContext | None = None) -> list[Finding]:
-    """Run ``rules`` over ``article`` and return its findings in source order."""
+def _crosses_markup(tmap: TextMap, start: int, end: int) -> bool:
+    """Whether text ``[start, end)`` comes from source that is not one unbroken run: markup (a
+    tag, ``**``) sits between its pieces. Entities and escapes are pieces of their own that touch
+    their neighbours, so they do not count. Runs for every fix, so it is a binary search plus a
+    walk over the few pieces the span covers."""
+    pieces = tmap.pieces
+    if len(pieces) < 2 or end - start < 2:
+        return False
+    index = max(bisect_right(pieces, start, key=_TEXT_START) - 1, 0)
+    last = len(pieces) - 1
+    while index < last and pieces[index].text_end < end:
+        following = pieces[index + 1]
+        if following.source_start != pieces[index].source_end:
+            return True
+        index += 1
+    return False
+
+
+def lint(
+    article: Article,
+    rules: Iterable[RuleType],
+    context: LintContext | None = None,
+    *,
+    deadline: float | None = None,
+    front_matter: bool = True,
+) -> list[Finding]:
+    """Run ``rules`` over ``article`` and return its findings in source order.
+
+    ``deadline`` (a :func:`time.monotonic` time) stops the run with :class:`DeadlineExceeded`
+    once it passes: it is checked before each rule, and no rule's pattern budget reaches past it.
+    ``front_matter`` reports Markdown front matter the reader could not use
+    (:data:`FRONT_MATTER_RULE`).
+    """
     context = context or LintContext()
     # A second per rule, plus half a second per megabyte: a long archive file is not hostile.
     budget = float(context.settings.get("pattern_budget", DEFAULT_BUDGET)) + len(article.source) / 2_000_000
     findings: dict[tuple[str, int, int], Finding] = {}
+    problem = article.meta.get("front_matter_error") if front_matter else None
+    if problem:
+        finding = front_matter_finding(article, problem)
+        findings[(finding.rule, finding.start, finding.end)] = finding
     for rule in rules:
         spec = rule.spec
         if spec.styles and context.style not in spec.styles:
             continue
-        previous = start_budget(budget)
+        rule_budget = budget
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise DeadlineExceeded(f"the lint stopped before rule {spec.id}: out of time")
+            rule_budget = min(budget, left)
+        previous = start_budget(rule_budget)
         try:
             found = [_finding(rule, match, article) for match in rule.check(article, context)]
         except PatternTimeout as error:
+            if deadline is not None and time.monotonic() >= deadline:
+                raise DeadlineExceeded(f"the lint stopped in rule {spec.id}: out of time") from None
             # A hostile or careless pattern: say which rule, drop its partial findings, go on.
             found = [_rule_failure(spec, f"rule {spec.id} ran out of time on this document: {error}; "
                                          "its pattern backtracks too much and needs rewriting")]
@@ -97,6 +158,23 @@ def lint(article: Article, rules: Iterable[RuleType], context: LintContext | Non
                 continue
             findings.setdefault((finding.rule, finding.start, finding.end), finding)
     return sorted(findings.values(), key=lambda f: f.sort_key)
+
+
+def front_matter_finding(article: Article, problem: str) -> Finding:
+    """The warning for Markdown front matter the reader could not use: the story was read as
+    plain Markdown, so its headline, byline and other fields there were not checked as such."""
+    # The span is the opening "---" line (the reader keeps no other span for broken front matter).
+    source = article.source
+    start = 1 if source.startswith("\ufeff") else 0
+    end = source.find("\n", start)
+    end = len(source) if end < 0 else end
+    if end > start and source[end - 1] == "\r":
+        end -= 1
+    return Finding(
+        rule=FRONT_MATTER_RULE, category="format", severity=Severity.WARNING,
+        message=f"The {problem}; the story was read without it, so its fields were not checked.",
+        start=start, end=end, field="body",
+    )
 
 
 def _rule_failure(spec, message: str) -> Finding:

@@ -12,7 +12,7 @@ from typing import Sequence
 
 from .article import Article
 from .config import Config
-from .engine import lint
+from .engine import FRONT_MATTER_RULE, lint
 from .findings import Applicability, Finding
 from .fixes import FixResult, fix_until_stable
 from .loading import RuleSet, load_rules
@@ -45,17 +45,26 @@ class Linter:
         if self.config.languagetool_url:
             settings.setdefault("languagetool_url", self.config.languagetool_url)
         self.context = LintContext(style=self.config.style, settings=settings)
+        # The built-in broken-front-matter warning can be switched off like a rule.
+        self.reports_front_matter = self.config.selects(FRONT_MATTER_RULE, True)
 
-    def check_article(self, article: Article) -> list[Finding]:
-        return lint(article, self.rules, self.context)
+    def check_article(self, article: Article, *, deadline: float | None = None) -> list[Finding]:
+        """Findings for ``article``; past ``deadline`` (a ``time.monotonic()`` time) the run stops
+        with :class:`~linter.engine.DeadlineExceeded`."""
+        return lint(article, self.rules, self.context, deadline=deadline, front_matter=self.reports_front_matter)
 
-    def check(self, source: str, format: str = "text", path: str | None = None) -> tuple[Article, list[Finding]]:
+    def check(
+        self, source: str, format: str = "text", path: str | None = None, *, deadline: float | None = None
+    ) -> tuple[Article, list[Finding]]:
         article = read_article(source, format, path)
-        return article, self.check_article(article)
+        return article, self.check_article(article, deadline=deadline)
 
-    def fix(self, source: str, format: str = "text", minimum: Applicability = Applicability.SAFE) -> FixResult:
+    def fix(
+        self, source: str, format: str = "text", minimum: Applicability = Applicability.SAFE,
+        *, deadline: float | None = None,
+    ) -> FixResult:
         """Apply fixes at or above ``minimum`` until the text stops changing."""
-        return fix_until_stable(source, lambda text: self.check(text, format)[1], minimum)
+        return fix_until_stable(source, lambda text: self.check(text, format, deadline=deadline)[1], minimum)
 
     def fails(self, findings: Sequence[Finding]) -> bool:
         """Whether any finding reaches ``fail_on``."""

@@ -15,21 +15,25 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import hmac
+import inspect
 import json
 import os
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .config import Config
+from .engine import DeadlineExceeded
 from .fields import BODY_FORMATS, TEXT_FIELDS, article_from_fields, drop_dismissed, finding_payload, fix_fields
 from .findings import Applicability
 from .fixes import MAX_FIX_PASSES
@@ -129,26 +133,36 @@ class Service:
         return article, body_format, style, dismissed
 
     async def run(self, function, *args):
+        """Run ``function`` in a worker thread with the service's time limit. The limit is also
+        the lint's deadline, so a check that runs out of time stops in its thread (between rules)
+        instead of carrying on, eating CPU, for an answer nobody waits for."""
+        deadline = time.monotonic() + self.timeout
+        work = functools.partial(function, *args, deadline=deadline)
         try:
-            return await asyncio.wait_for(run_in_threadpool(function, *args), self.timeout)
-        except asyncio.TimeoutError:
+            return await asyncio.wait_for(_in_thread(work), self.timeout)
+        except (asyncio.TimeoutError, DeadlineExceeded):
             raise ApiError(503, f"checking took longer than {self.timeout:g} s") from None
 
     # -- the work, run in a worker thread ------------------------------------------------------------
-    def check(self, article: dict[str, Any], body_format: str, style: str, dismissed: list[str]) -> dict[str, Any]:
+    def check(
+        self, article: dict[str, Any], body_format: str, style: str, dismissed: list[str], *, deadline: float | None = None
+    ) -> dict[str, Any]:
         built = article_from_fields(article, body_format, _meta(article))
-        findings = self.linter(style).check_article(built.article)
+        findings = self.linter(style).check_article(built.article, deadline=deadline)
         payloads = drop_dismissed((finding_payload(f, built) for f in findings), dismissed)
         return {"findings": payloads}
 
-    def fix(self, article: dict[str, Any], body_format: str, style: str, dismissed: list[str], minimum: Applicability) -> dict[str, Any]:
+    def fix(
+        self, article: dict[str, Any], body_format: str, style: str, dismissed: list[str], minimum: Applicability,
+        *, deadline: float | None = None,
+    ) -> dict[str, Any]:
         linter = self.linter(style)
         fields = {k: v for k, v in article.items() if k in TEXT_FIELDS and isinstance(v, str)}
         applied: list[dict[str, Any]] = []
         gone = set(dismissed)
         for _ in range(MAX_FIX_PASSES):
             built = article_from_fields(fields, body_format, _meta(article))
-            findings = [f for f in linter.check_article(built.article)
+            findings = [f for f in linter.check_article(built.article, deadline=deadline)
                         if finding_payload(f, built)["fingerprint"] not in gone]
             new_fields, done = fix_fields(built, findings, minimum)
             if not done or new_fields == built.fields:
@@ -164,6 +178,16 @@ _WARM_UP = {
     "body": "The council voted on Monday to approve a plan for a new park. Work starts next year, officials said.\n\n"
             "Residents who spoke at the meeting said they had waited a long time for it.\n",
 }
+
+
+async def _in_thread(work):
+    """``work()`` in anyio's worker threads, abandoned (not waited for) when the request's time
+    runs out, so the 503 goes out at once; the lint's own deadline then stops the thread."""
+    return await anyio.to_thread.run_sync(work, **{_ABANDON: True})
+
+
+# anyio before 4.1 calls the option ``cancellable``.
+_ABANDON = "abandon_on_cancel" if "abandon_on_cancel" in inspect.signature(anyio.to_thread.run_sync).parameters else "cancellable"
 
 
 def _has_lone_surrogate(text: str) -> bool:

@@ -175,3 +175,36 @@ def test_jobs_gives_the_same_report_as_one_process(tmp_path):
     assert single.returncode == parallel.returncode == 1
     assert json.loads(parallel.stdout) == json.loads(single.stdout)
     assert len(json.loads(single.stdout)["files"]) == 6
+
+
+def test_fix_that_cannot_write_still_reports_the_findings(story, monkeypatch, capsys):
+    """--fix in a folder it may not write to (simulated in-process: root writes anywhere): the
+    file stays as it was, the error names it, its findings are reported as they stand, exit 2."""
+    import tempfile
+
+    from linter.cli import main
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refused)  # what write_atomic meets in a read-only folder
+    monkeypatch.chdir(story.parent)
+    monkeypatch.setenv("NO_COLOR", "1")
+    code = main(["check", "--no-config", "--fix", story.name])
+    out = capsys.readouterr().out
+    assert code == 2
+    assert story.read_text(encoding="utf-8") == STORY
+    assert ("story.txt: error: cannot write: Permission denied; not changed "
+            "(2 fixes not applied; the findings are for the file as it stands)") in out
+    # The findings are those of the unchanged file, at its positions, fixable ones included.
+    assert "story.txt:3:14: warning [starter.percent] Write 'percent', not 'per cent'." in out
+    assert "story.txt:5:1: error [starter.doubled-word]" in out
+    assert "Fixed" not in out
+    assert out.rstrip().endswith("; 1 file could not be written")
+
+    code = main(["check", "--no-config", "--fix", "--format", "json", story.name])
+    entry = json.loads(capsys.readouterr().out)["files"][0]
+    assert code == 2
+    assert entry["error"].startswith("cannot write: Permission denied; not changed")
+    assert {f["rule"] for f in entry["findings"]} >= {"starter.percent", "starter.doubled-word"}
+    assert story.read_text(encoding="utf-8") == STORY

@@ -146,3 +146,87 @@ def test_cors_preflight_is_answered_for_a_configured_origin(server):
     assert headers["access-control-allow-origin"] == "https://cms.example.org"
     status, headers = preflight("https://elsewhere.example")
     assert headers.get("access-control-allow-origin") is None
+
+
+# -- a check that runs out of time stops in its worker thread -----------------------------------------
+
+
+def long_body(paragraphs: int = 2_500) -> str:
+    """About 700 KB of invented council prose: seconds of checking with the default rules."""
+    import random
+
+    words = ("the council voted on Tuesday to approve a budget for the city officials said mayor "
+             "residents park plan school board would meet again in June after long debate over fares").split()
+    chooser = random.Random(3)
+    out = []
+    for _ in range(paragraphs):
+        chosen = [chooser.choice(words) for _ in range(50)]
+        out.append(" ".join(chosen).capitalize() + ".")
+    return "\n\n".join(out) + "\n"
+
+
+def test_a_check_out_of_time_answers_503_and_stops_in_its_thread(monkeypatch):
+    import threading
+    import time
+
+    app = create_app(token=TOKEN, max_bytes=3_000_000, timeout=0.5)
+    rules = app.state.service.linter("ap").rules
+    started: list[float] = []
+    running = threading.Semaphore(0)  # released once per rule that finished
+
+    def spy(rule):
+        original = rule.check
+
+        def check(article, context):
+            started.append(time.monotonic())
+            try:
+                return list(original(article, context))
+            finally:
+                running.release()
+
+        return check
+
+    for rule in rules:
+        monkeypatch.setattr(rule, "check", spy(rule))
+    with running_app(app) as base:
+        sent = time.monotonic()
+        status, answer = call(base, "/v1/check", {"article": {"headline": "Council budget", "body": long_body()}})
+        answered = time.monotonic()
+        assert (status, answer) == (503, {"error": "checking took longer than 0.5 s"})
+        # The thread finishes the rule it was in, then starts no other: it stopped, well short of
+        # all the rules (a full check of this article takes seconds).
+        for _ in started[:]:
+            assert running.acquire(timeout=30)
+        time.sleep(0.3)
+        assert len(started) < len(rules)
+        assert all(moment < answered for moment in started)
+        count = len(started)
+        # The worker is free: a small check right after is answered in full.
+        status, answer = call(base, "/v1/check", article())
+        assert status == 200 and any(f["rule"] == "starter.percent" for f in answer["findings"])
+        assert len(started) == count + len(rules)
+    assert answered - sent < 0.5 + 5  # the 503 does not wait for the abandoned check to end
+
+
+def test_the_deadline_stops_the_engine_between_rules_and_inside_a_pattern_budget():
+    import time
+
+    from conftest import make_rule
+    from linter import read_article
+    from linter.engine import DeadlineExceeded, lint
+    from linter.ruletypes.base import LintContext
+
+    fine = make_rule("type: existence\nmessage: found\ntokens: [budget]\n", rule_id="house.fine")
+    article = read_article("Head line\n\nA story about the budget.\n")
+    with pytest.raises(DeadlineExceeded):
+        lint(article, [fine], deadline=time.monotonic() - 1)
+    assert [f.rule for f in lint(article, [fine], deadline=time.monotonic() + 60)] == ["house.fine"]
+
+    # A backtracking pattern (kept off RE2 by \b) with a 5 s budget stops when the deadline,
+    # 0.3 s away, passes: the budget is cut to the time left, and the run ends, not just the rule.
+    hostile = make_rule("type: existence\nmessage: m\npatterns: ['\\b(x+x+)+y']\n", rule_id="house.hostile")
+    article = read_article("Head line\n\nA story about the budget.\n\n" + "x" * 20_000)
+    begun = time.monotonic()
+    with pytest.raises(DeadlineExceeded):
+        lint(article, [hostile, fine], LintContext(settings={"pattern_budget": 5}), deadline=begun + 0.3)
+    assert time.monotonic() - begun < 3

@@ -226,16 +226,16 @@ def parse_front_matter(source: str) -> FrontMatter:
     content_start = opening.end()
     closing = _FRONT_MATTER_CLOSE.search(source, content_start)
     if closing is None:
-        return FrontMatter(error="front matter has no closing '---' line")
+        return FrontMatter(error="front matter opened on line 1 has no closing '---' line")
     content = source[content_start:closing.start()]
     try:
         root = yaml.compose(content, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
-        return FrontMatter(error=f"front matter is not valid YAML: {_one_line(str(error))}")
+        return FrontMatter(error=f"front matter is not valid YAML: {_yaml_problem(error, first_line=2)}")
     if root is None:  # empty front matter
         return FrontMatter(closing.end())
     if not isinstance(root, yaml.MappingNode):
-        return FrontMatter(error="front matter is not a mapping of keys to values")
+        return FrontMatter(error=f"front matter on line {root.start_mark.line + 2} is not a mapping of keys to values")
     meta: dict[str, str] = {}
     texts: dict[str, tuple[str, TextMap]] = {}
     for key_node, value_node in root.value:
@@ -255,6 +255,21 @@ def parse_front_matter(source: str) -> FrontMatter:
 
 def _one_line(message: str) -> str:
     return " ".join(message.split())
+
+
+def _yaml_problem(error: yaml.YAMLError, *, first_line: int) -> str:
+    """PyYAML's problem with lines counted in the file (the front matter's content starts on
+    ``first_line``), not in the YAML text alone as PyYAML counts them."""
+    problem = getattr(error, "problem", None)
+    if not problem:
+        return _one_line(str(error))
+    parts = []
+    context, context_mark = getattr(error, "context", None), getattr(error, "context_mark", None)
+    if context:
+        parts.append(context + (f" (line {context_mark.line + first_line})" if context_mark else ""))
+    mark = getattr(error, "problem_mark", None)
+    parts.append(problem + (f" (line {mark.line + first_line})" if mark else ""))
+    return _one_line(", ".join(parts))
 
 
 def _scalar_map(node: yaml.ScalarNode, content: str, base: int) -> tuple[str, TextMap]:

@@ -39,7 +39,7 @@ def render(results: Sequence[FileResult], *, color: bool = False) -> str:
         if result.error is not None:
             error = paint("error", _SEVERITY_STYLE[Severity.ERROR])
             lines.append(f"{paint(result.path, _BOLD)}: {error}: {result.error}")
-            continue
+            # (an unwritable file under --fix still has its findings, shown below)
         for finding in result.findings:
             lines.extend(_finding_block(result, finding, paint))
             lines.append("")
@@ -54,9 +54,11 @@ def render(results: Sequence[FileResult], *, color: bool = False) -> str:
 def summary(results: Sequence[FileResult]) -> str:
     """``12 findings (3 errors, 9 warnings) in 2 of 3 files; 4 fixable with --fix``."""
     findings = [f for r in results for f in r.findings]
-    checked = sum(1 for r in results if r.error is None)
+    checked = sum(1 for r in results if r.error is None or r.article is not None)
     unreadable = len(results) - checked
+    unwritten = sum(1 for r in results if r.error is not None and r.article is not None)
     tail = f"; {_plural(unreadable, 'file')} could not be read" if unreadable else ""
+    tail += f"; {_plural(unwritten, 'file')} could not be written" if unwritten else ""
     if not findings:
         return f"No findings in {_plural(checked, 'file')}{tail}."
     counts = Counter(f.severity for f in findings)
