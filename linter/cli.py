@@ -404,6 +404,15 @@ def _rules(args: argparse.Namespace) -> int:
 def _explain(args: argparse.Namespace) -> int:
     from .linting import _rule_set
 
+    from .engine import FRONT_MATTER_RULE
+
+    if args.rule == FRONT_MATTER_RULE:
+        print(f"{FRONT_MATTER_RULE}  (built in, warning, category format, fix none)\n")
+        print("Markdown front matter (the block between '---' lines at the top) that could not be read:\n"
+              "no closing '---', invalid YAML, or not a mapping of keys to values. The story is then\n"
+              "linted as plain Markdown, so its headline and byline there are not checked as such.\n"
+              f"Turn it off with 'disable: [{FRONT_MATTER_RULE}]' in .copydesk.yaml.")
+        return EXIT_OK
     config = _config_for(args, None)
     rule = _rule_set(tuple(config.rule_dirs)).by_id(args.rule)
     if rule is None:

@@ -154,6 +154,8 @@ def test_rules_and_explain(tmp_path):
     assert "AP style spells" in explained.stdout and "Rates rose 5 per cent." in explained.stdout
     missing = run("explain", "--no-config", "starter.nope", cwd=tmp_path)
     assert missing.returncode == 2 and "no rule named" in missing.stderr
+    built_in = run("explain", "--no-config", "copydesk.front-matter", cwd=tmp_path)
+    assert built_in.returncode == 0 and "front matter" in built_in.stdout and "disable:" in built_in.stdout
 
 
 def test_test_rules_command_fails_on_a_broken_example(tmp_path):

@@ -18,13 +18,11 @@ The properties, for every story in every format:
 - the document's structure survives: Markdown block tokens, HTML tags, the JSON object's keys
   and the line-ending style are the same, apart from paragraphs a fix deleted whole.
 
-Two faults these properties found are outside this suite's files and were reported: the
-boilerplate fix deletes a stray paragraph up to the next block's text (taking its "## ", "- ",
-"<h2>" or the next JSON field with it), and a replacement across inline markup ("<em>per</em>
-cent") overwrites the markup. Each has a strict expected-failure test at the end of this file,
-and the structure property skips exactly the examples they explain (``eats_next_block_markup``,
-``replaces_across_markup``), so that everything else is still checked; once fixed, those tests
-pass, strict xfail reports it, and the markers (not the skips, which then never trigger) go.
+These properties found two faults, since fixed: the boilerplate fix deleted a stray paragraph up
+to the next block's text (taking its "## ", "- ", "<h2>" or the next JSON field with it), and a
+replacement across inline markup ("<em>per</em> cent") overwrote the markup (such a fix is now
+display only). The structure property asserts that neither happens (``eats_next_block_markup``,
+``replaces_across_markup``), and the tests at the end of this file keep the examples.
 """
 
 from __future__ import annotations
@@ -458,8 +456,8 @@ def strip_elements(before: list[str], after: list[str]) -> int:
 
 
 def replaces_across_markup(article: Article, applied: Sequence[Finding]) -> bool:
-    """The known fault of the engine (see test_a_replacement_across_markup_keeps_the_markup): a
-    replacement for prose that markup interrupts ("per</em> cent") overwrites the markup too."""
+    """Whether an applied replacement for prose that markup interrupts ("per</em> cent") would
+    overwrite the markup too (see test_a_replacement_across_markup_keeps_the_markup)."""
     pieces = sorted((p.source_start, p.source_end) for b in article.blocks for p in b.map.pieces)
     for finding in applied:
         for edit in finding.fix.edits:
@@ -478,9 +476,9 @@ def replaces_across_markup(article: Article, applied: Sequence[Finding]) -> bool
 
 
 def eats_next_block_markup(source: str, format: str, applied: Sequence[Finding]) -> bool:
-    """The known fault of the boilerplate fix (see test_boilerplate_removal_keeps_the_next_blocks_markup):
-    deleting a stray paragraph up to where the next block's *text* starts also deletes that
-    block's markup ("## ", "- ", "> ", or an opening tag of another kind)."""
+    """Whether deleting a stray paragraph also deleted the next block's markup ("## ", "- ",
+    "> ", an opening tag of another kind, or the next JSON field) (see
+    test_boilerplate_removal_keeps_the_next_blocks_markup)."""
     markup = format
     if format == "cms-json":
         markup = json.loads(source).get("body_format", "text")
@@ -512,12 +510,8 @@ def check_structure(source: str, fixed: str, format: str, article: Article, appl
         assert len(after) == len(before) - removed_whole(before, edits)
         check_line_endings(source, fixed)
         return
-    if eats_next_block_markup(source, format, applied):
-        event("exempt: known boilerplate-fix fault (next block's markup deleted)")
-        return
-    if replaces_across_markup(article, applied):
-        event("exempt: known engine fault (replacement across markup)")
-        return
+    assert not eats_next_block_markup(source, format, applied), "a deletion took the next block's markup"
+    assert not replaces_across_markup(article, applied), "a replacement overwrote inline markup"
     event("structure compared")
     if format == "markdown":
         skeleton_before, paragraphs_before = markdown_blocks(source)
