@@ -131,10 +131,9 @@ def lint(
     if problem:
         finding = front_matter_finding(article, problem)
         findings[(finding.rule, finding.start, finding.end)] = finding
-    for rule in rules:
+    for unit in _units(rules, context.style):
+        rule = unit[0]
         spec = rule.spec
-        if spec.styles and context.style not in spec.styles:
-            continue
         rule_budget = budget
         if deadline is not None:
             left = deadline - time.monotonic()
@@ -143,13 +142,16 @@ def lint(
             rule_budget = min(budget, left)
         previous = start_budget(rule_budget)
         try:
-            found = [_finding(rule, match, article) for match in rule.check(article, context)]
+            if len(unit) == 1:
+                found = [_finding(rule, match, article) for match in rule.check(article, context)]
+            else:
+                found = [_finding(owner, match, article) for owner, match in type(rule).check_group(unit, article, context)]
         except PatternTimeout as error:
             if deadline is not None and time.monotonic() >= deadline:
                 raise DeadlineExceeded(f"the lint stopped in rule {spec.id}: out of time") from None
             # A hostile or careless pattern: say which rule, drop its partial findings, go on.
-            found = [_rule_failure(spec, f"rule {spec.id} ran out of time on this document: {error}; "
-                                         "its pattern backtracks too much and needs rewriting")]
+            found = [_rule_failure(r.spec, f"rule {r.spec.id} ran out of time on this document: {error}; "
+                                           "its pattern backtracks too much and needs rewriting") for r in unit]
         finally:
             end_budget(previous)
         suppressions = article.suppressions
@@ -158,6 +160,45 @@ def lint(
                 continue
             findings.setdefault((finding.rule, finding.start, finding.end), finding)
     return sorted(findings.values(), key=lambda f: f.sort_key)
+
+
+_UNITS: dict[tuple, list[list[RuleType]]] = {}
+
+
+def _units(rules: Iterable[RuleType], style: str) -> list[list[RuleType]]:
+    """The rules that apply in ``style``, in order, with rules of one type and ``group`` gathered
+    into one unit (at the place of the first) for the type's ``check_group``. Kept per rule list:
+    a linter checks many stories with the same rules. (The kept units hold the rules, so their
+    ids cannot be reused by other objects while the entry exists.)"""
+    rules = tuple(rules)
+    key = (style, tuple(map(id, rules)))
+    units = _UNITS.get(key)
+    if units is None:
+        units = _group_units(rules, style)
+        if len(_UNITS) >= 32:
+            _UNITS.clear()
+        _UNITS[key] = units
+    return units
+
+
+def _group_units(rules: tuple[RuleType, ...], style: str) -> list[list[RuleType]]:
+    units: list[list[RuleType]] = []
+    groups: dict[tuple[type, Any], list[RuleType]] = {}
+    for rule in rules:
+        styles = rule.spec.styles
+        if styles and style not in styles:
+            continue
+        group = rule.group
+        if group is None:
+            units.append([rule])
+            continue
+        key = (type(rule), group)
+        unit = groups.get(key)
+        if unit is None:
+            unit = groups[key] = []
+            units.append(unit)
+        unit.append(rule)
+    return units
 
 
 def front_matter_finding(article: Article, problem: str) -> Finding:

@@ -36,6 +36,7 @@ class SharedPhrases:
         self._prefixes: dict[str, tuple[str, ...]] = {}
         self._local = threading.local()
         self.triggers: frozenset[str] | None = frozenset()
+        self._owners: dict[tuple[int, ...], dict[str, list["Existence"]]] = {}
 
     @classmethod
     def for_scope(cls, scope: str, ignorecase: bool) -> "SharedPhrases":
@@ -63,6 +64,22 @@ class SharedPhrases:
                 }
                 self._local = threading.local()  # matches cached for the old matcher are stale
             return self._matcher, self._prefixes
+
+    def owners(self, rules: list["Existence"]) -> dict[str, list["Existence"]]:
+        """Phrase key -> the rules among ``rules`` listing it (kept for the same list of rules)."""
+        key = tuple(map(id, rules))
+        found = self._owners.get(key)
+        if found is None:
+            found = defaultdict(list)
+            for rule in rules:
+                for phrase in rule.token_keys:
+                    found[phrase].append(rule)
+            found = dict(found)
+            with self._lock:
+                if len(self._owners) > 64:  # rule sets come and go in a long-running service
+                    self._owners.clear()
+                self._owners[key] = found
+        return found
 
     def matches(self, article: Article, blocks: tuple[Block, ...]) -> dict[str, list[tuple[Block, int, int]]]:
         """Matches in ``article`` by phrase key; computed once per article and thread."""
@@ -139,6 +156,23 @@ class Existence(RuleType):
         self.ignorecase = ignorecase
         self.replacement = options.get("replacement")
         self.skip_quotes = bool(options.get("skip_quotes", False))
+        # Rules made only of phrases share their scope's matcher, so the engine checks them together.
+        self.group = ("existence", spec.scope, ignorecase) if self.shared is not None and not self.matchers else None
+
+    @classmethod
+    def check_group(cls, rules: list["Existence"], article: Article, context: LintContext) -> Iterable[tuple["Existence", Match]]:
+        """One pass of the shared matcher, then each match goes to the rules whose phrase it is:
+        the cost follows the matches, not the number of rules."""
+        shared = rules[0].shared
+        found = shared.matches(article, rules[0].blocks(article))
+        if not found:
+            return
+        owners = shared.owners(rules)
+        for key in found.keys() & owners.keys():
+            for rule in owners[key]:
+                for block, start, end in found[key]:
+                    for match in rule._report(article, block, start, end):
+                        yield rule, match
 
     def check(self, article: Article, context: LintContext) -> Iterable[Match]:
         blocks = self.blocks(article)
