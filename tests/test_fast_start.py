@@ -150,3 +150,23 @@ def test_data_files_are_parsed_once_per_content(tmp_path, cache_dir, monkeypatch
     path.write_text("cities: [Lyon, Dakar, Quito]\n", encoding="utf-8")
     datafiles._parse.cache_clear()
     assert datafiles.read_data_file(path) == {"cities": ["Lyon", "Dakar", "Quito"]}
+
+
+def test_phrase_rules_checked_together_find_what_each_finds_alone(tmp_path) -> None:
+    from linter.engine import lint
+
+    pack = tmp_path / "pack" / "house"
+    pack.mkdir(parents=True)
+    (pack / "a.yml").write_text("type: existence\nmessage: a\nignorecase: true\ntokens: [in the wake, going forward]\n")
+    (pack / "b.yml").write_text("type: existence\nmessage: b\nignorecase: true\ntokens: [in the wake of, clearly]\nskip_quotes: true\n")
+    (pack / "c.yml").write_text("type: existence\nmessage: c\nignorecase: true\ntokens: [clearly, Going forward]\nexceptions: [going forward]\n")
+    rules = list(load_rules([tmp_path / "pack"], include_bundled=False).rules)
+    assert len({rule.group for rule in rules}) == 1 and rules[0].group is not None
+    story = ('Ferry fares rise\n\nIn the wake of the storm, fares rose. "Clearly we must act," she said.\n\n'
+             "Going forward, the city clearly needs ferries.\n")
+    together = [(f.rule, f.start, f.end) for f in lint(read_article(story), rules)]
+    alone = sorted((f.rule, f.start, f.end) for rule in rules for f in lint(read_article(story), [rule]))
+    assert sorted(together) == alone
+    assert ("house.a", 18, 29) in together and ("house.b", 18, 32) in together  # "In the wake" and "In the wake of"
+    assert not any(rule == "house.b" and start == 57 for rule, start, _ in together)  # quoted "Clearly"
+    assert not any(rule == "house.c" and story[start:end].lower() == "going forward" for rule, start, end in together)
