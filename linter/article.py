@@ -188,17 +188,51 @@ class Article:
 
     def _divide(self, kind: str, spans_of) -> tuple[Block, ...]:
         """Sub-blocks of every body block, numbered across the article."""
-        out: list[Block] = []
+        return tuple(sub for _, _, _, subs in self._divisions(kind, spans_of) for sub in subs)
+
+    def _divisions(self, kind: str, spans_of) -> list[tuple[Block, list[int], list[int], list[Block]]]:
+        """Per body block: the block, the starts and ends of its sub-blocks, and the sub-blocks."""
+        out: list[tuple[Block, list[int], list[int], list[Block]]] = []
+        count = 0
         for block in self.blocks:
             if block.field == "body":
-                out.extend(block.sub(kind, start, end, len(out) + i) for i, (start, end) in enumerate(spans_of(block.text)))
-        return tuple(out)
+                spans = spans_of(block.text)
+                subs = [block.sub(kind, start, end, count + i) for i, (start, end) in enumerate(spans)]
+                count += len(subs)
+                out.append((block, [start for start, _ in spans], [end for _, end in spans], subs))
+        return out
+
+    @cached_property
+    def _sentence_divisions(self) -> list[tuple[Block, list[int], list[int], list[Block]]]:
+        from .sentences import split_sentences
+
+        return self._divisions("sentence", split_sentences)
 
     @cached_property
     def sentences(self) -> tuple[Block, ...]:
-        from .sentences import split_sentences
+        return tuple(sub for _, _, _, subs in self._sentence_divisions for sub in subs)
 
-        return self._divide("sentence", split_sentences)
+    def find_in_scope(self, scope: str, finditer) -> Iterator[tuple[Block, int, int, str]]:
+        """(block, start, end, text) of each match of ``finditer`` (a compiled pattern's) in the
+        blocks of ``scope``. For sentences, each paragraph is searched once and a match is given
+        to the sentence holding it whole (one search per paragraph, not one per sentence), which
+        finds what searching sentence by sentence finds for patterns of words and spaces, whose
+        matches cannot run across a sentence end. Patterns a rule's author wrote (anchors,
+        lookarounds that see past the sentence) must search ``scope(...)`` block by block."""
+        if scope != "sentence":
+            for block in self.scope(scope):
+                for found in finditer(block.text):
+                    yield block, found.start(), found.end(), found.group()
+            return
+        for parent, starts, ends, subs in self._sentence_divisions:
+            if not subs:
+                continue
+            for found in finditer(parent.text):
+                start, end = found.span()
+                index = bisect.bisect_right(starts, start) - 1
+                if index >= 0 and end <= ends[index]:
+                    offset = starts[index]
+                    yield subs[index], start - offset, end - offset, found.group()
 
     @cached_property
     def quotes(self) -> tuple[Block, ...]:

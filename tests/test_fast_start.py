@@ -170,3 +170,25 @@ def test_phrase_rules_checked_together_find_what_each_finds_alone(tmp_path) -> N
     assert ("house.a", 18, 29) in together and ("house.b", 18, 32) in together  # "In the wake" and "In the wake of"
     assert not any(rule == "house.b" and start == 57 for rule, start, _ in together)  # quoted "Clearly"
     assert not any(rule == "house.c" and story[start:end].lower() == "going forward" for rule, start, end in together)
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_PIECES = ["the plan", "prior to", "in order to", "Mr.", "U.S.", "said.", "Oct.", "11.", "“Yes,”", "no!",
+           "why?", "’til", "per cent", "at the end", "of the day.", "—", "(see", "below).", "3.5", "a.m.", "\n"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=30), min_size=1, max_size=4))
+def test_searching_paragraphs_finds_what_searching_sentences_finds(paragraphs) -> None:
+    from linter.ruletypes._matching import compile_phrases
+
+    story = "Fares rise\n\n" + "\n\n".join(" ".join(words) for words in paragraphs) + "\n"
+    article = read_article(story, "text")
+    for ignorecase in (False, True):
+        pattern = compile_phrases(["prior to", "in order to", "per cent", "the end of the day", "the plan", "’til", "Mr"],
+                                  ignorecase=ignorecase)
+        by_sentence = [(block.index, found.start(), found.end(), found.group())
+                       for block in article.sentences for found in pattern.finditer(block.text)]
+        by_paragraph = [(block.index, start, end, text) for block, start, end, text in article.find_in_scope("sentence", pattern.finditer)]
+        assert by_paragraph == by_sentence

@@ -29,7 +29,8 @@ class SharedPhrases:
     _registry: dict[tuple[str, bool], "SharedPhrases"] = {}
     _lock = threading.Lock()
 
-    def __init__(self, ignorecase: bool) -> None:
+    def __init__(self, scope: str, ignorecase: bool) -> None:
+        self.scope = scope
         self.ignorecase = ignorecase
         self.phrases: set[str] = set()
         self._matcher: re.Pattern[str] | None = None
@@ -41,7 +42,10 @@ class SharedPhrases:
     @classmethod
     def for_scope(cls, scope: str, ignorecase: bool) -> "SharedPhrases":
         with cls._lock:
-            return cls._registry.setdefault((scope, ignorecase), cls(ignorecase))
+            found = cls._registry.get((scope, ignorecase))
+            if found is None:
+                found = cls._registry[(scope, ignorecase)] = cls(scope, ignorecase)
+            return found
 
     def add(self, phrases: Iterable[str]) -> None:
         with self._lock:
@@ -81,31 +85,32 @@ class SharedPhrases:
                 self._owners[key] = found
         return found
 
-    def matches(self, article: Article, blocks: tuple[Block, ...]) -> dict[str, list[tuple[Block, int, int]]]:
-        """Matches in ``article`` by phrase key; computed once per article and thread."""
+    def matches(self, article: Article) -> dict[str, list[tuple[Block, int, int]]]:
+        """Matches in ``article``'s blocks of this scope by phrase key; computed once per article
+        and thread."""
         matcher, prefixes = self._compiled()
         cached = getattr(self._local, "last", None)
         if cached is not None and cached[0] is article:
             return cached[1]
         found: dict[str, list[tuple[Block, int, int]]] = defaultdict(list)
         if self.triggers is not None and self.triggers.isdisjoint(article.vocabulary):
-            blocks = ()  # none of the phrases' first words is in the article
-        for block in blocks:
-            for match in matcher.finditer(block.text):
-                if match.start() == match.end():
-                    continue
-                key = _key(match.group(), self.ignorecase)
-                found[key].append((block, match.start(), match.end()))
-                for shorter in prefixes.get(key, ()):
-                    # The shorter phrase's span: its words are the leading words of this match.
-                    words = len(shorter.split())
-                    end = match.start()
-                    for part in re.finditer(r"\S+", match.group()):
-                        words -= 1
-                        if words == 0:
-                            end = match.start() + part.end()
-                            break
-                    found[shorter].append((block, match.start(), end))
+            self._local.last = (article, found)  # none of the phrases' words is in the article
+            return found
+        for block, start, end, text in article.find_in_scope(self.scope, matcher.finditer):
+            if start == end:
+                continue
+            key = _key(text, self.ignorecase)
+            found[key].append((block, start, end))
+            for shorter in prefixes.get(key, ()):
+                # The shorter phrase's span: its words are the leading words of this match.
+                words = len(shorter.split())
+                stop = start
+                for part in re.finditer(r"\S+", text):
+                    words -= 1
+                    if words == 0:
+                        stop = start + part.end()
+                        break
+                found[shorter].append((block, start, stop))
         self._local.last = (article, found)
         return found
 
@@ -164,7 +169,7 @@ class Existence(RuleType):
         """One pass of the shared matcher, then each match goes to the rules whose phrase it is:
         the cost follows the matches, not the number of rules."""
         shared = rules[0].shared
-        found = shared.matches(article, rules[0].blocks(article))
+        found = shared.matches(article)
         if not found:
             return
         owners = shared.owners(rules)
@@ -177,7 +182,7 @@ class Existence(RuleType):
     def check(self, article: Article, context: LintContext) -> Iterable[Match]:
         blocks = self.blocks(article)
         if self.shared is not None:
-            shared = self.shared.matches(article, blocks)
+            shared = self.shared.matches(article)
             for key in (self.token_keys & shared.keys()) if shared else ():
                 for block, start, end in shared[key]:
                     yield from self._report(article, block, start, end)

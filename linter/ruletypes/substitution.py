@@ -79,6 +79,17 @@ class Substitution(RuleType):
             return
         if self.candidates is not None and self.candidates.search(article.all_text) is None:
             return
+        if not self.regex:
+            # Our own pattern of words and spaces: the scope's blocks can be searched in one go.
+            for block, start, end, text in article.find_in_scope(self.spec.scope, self.matcher.finditer):
+                if not text or text.lower() in self.exceptions:
+                    continue
+                key = " ".join(text.split())
+                value = self.table[key.lower() if self.ignorecase else key]
+                expected = match_case(text, value) if self.ignorecase else value
+                if expected != text:
+                    yield Match(block, start, end, actual=text, expected=expected, replacement=expected)
+            return
         for block in self.blocks(article):
             for found in self.matcher.finditer(block.text):
                 text = found.group()
