@@ -216,6 +216,15 @@ class UserPattern:
         except TimeoutError:
             raise PatternTimeout(self.pattern, budget) from None
 
+    def count(self, text: str) -> int:
+        """How many matches ``finditer`` would give (counted without making match objects where
+        the engine allows)."""
+        if self._compiled is None:
+            self._compile()
+        if self._engine == "re" and self._compiled.groups == 0:
+            return len(self._compiled.findall(text))
+        return sum(1 for _ in self.finditer(text))
+
     def search(self, text: str, pos: int = 0):
         return self._guarded("search", text, pos)
 

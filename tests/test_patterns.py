@@ -111,3 +111,10 @@ def test_re2_patterns_read_text_with_lone_surrogates_at_the_same_offsets():
     text = "\ud800 Fares rose; fare rose \udfff"
     assert [m.span() for m in UserPattern(r"fares? rose", ignorecase=True).finditer(text)] == [(2, 12), (14, 23)]
     assert pattern.search(text).span() == (14, 23)
+
+
+def test_count_agrees_with_finditer_on_every_engine():
+    text = "The mayor's plan—backed by 5 council members—passed 7-2 on Tuesday, officials said."
+    for source in (r"[\w'’-]+", r"\b\w+\b", r"(\w)(\w)", r"[a-z]+", r"(?:a|e)"):
+        pattern = UserPattern(source)
+        assert pattern.count(text) == len(list(pattern.finditer(text))), (source, pattern.engine)

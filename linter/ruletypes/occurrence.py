@@ -37,7 +37,7 @@ class Occurrence(RuleType):
 
     def check(self, article: Article, context: LintContext) -> Iterable[Match]:
         for block in self.blocks(article):
-            count = sum(1 for _ in self.token.finditer(block.text))
+            count = self.token.count(block.text)
             if self.max is not None and count > self.max:
                 yield Match(block, 0, len(block.text), actual=str(count), expected=str(self.max))
             elif self.min is not None and count < self.min:
