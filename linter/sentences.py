@@ -124,6 +124,7 @@ def _append(text: str, spans: list[tuple[int, int]], start: int, end: int) -> No
 
 
 _OPENERS = {"“": "”", '"': '"', "«": "»"}
+_OPENING_MARK = re.compile("[“\"«]")
 
 
 def find_quotations(text: str) -> list[tuple[int, int]]:
@@ -136,11 +137,11 @@ def find_quotations(text: str) -> list[tuple[int, int]]:
     index = 0
     length = len(text)
     while index < length:
-        char = text[index]
-        closer = _OPENERS.get(char)
-        if closer is None:
-            index += 1
-            continue
+        opening = _OPENING_MARK.search(text, index)  # the next opening mark, found in C
+        if opening is None:
+            break
+        index = opening.start()
+        closer = _OPENERS[text[index]]
         close = text.find(closer, index + 1)
         if closer == '"' and close == -1:
             close = text.find("”", index + 1)
