@@ -14,6 +14,7 @@ BPD, "Metropolitan Police Department") unless the story names one of those citie
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -235,14 +236,21 @@ class Department(RuleType):
                         score[key] += mention.weight / 2
                         located.append((mention, key))
 
+        # Everything below is set against story-wide tallies made once, so that a long story
+        # costs time in proportion to its mentions, not their square.
+        tallies = {key: _References(refs) for key, refs in references.items()}
+        nearby = _Nearby(located)
+        overall: dict[CityKey, CityKey | None] = {}
         for mention, index in resolved:
             if mention.kind == "name" and not self.flag_names:
                 continue
             body = self.bodies[index]
             key = body.city_key
-            if self._involved(references[key], mention):
+            if self._involved(tallies[key], mention):
                 continue
-            story_key = self._story_city(score, located, mention, key)
+            if key not in overall:
+                overall[key] = self._overall_city(score, key)
+            story_key = self._story_city(score, overall[key], nearby.nearest(mention, key))
             if story_key is None:
                 continue
             if mention.kind == "name" and score[story_key] < self.name_min_score:
@@ -269,52 +277,88 @@ class Department(RuleType):
                 },
             )
 
-    def _involved(self, references: list[tuple[int, bool]], mention: _Mention) -> bool:
+    def _involved(self, references: "_References", mention: _Mention) -> bool:
         """Does the story involve the department's city beyond this mention? Yes when it names
         the department again, names the city twice more, or names it near the mention ("a
         former NYPD captain who left New York"). A single passing reference to the city far
         away, such as a quotation pasted from another story, does not count."""
-        others = list(references)
-        others.remove((mention.paragraph, True))
-        if any(is_department for _, is_department in others):
+        # The other references are all of them but this mention's own (a department reference
+        # in its own paragraph).
+        if references.departments > 1:
             return True
-        if len(others) >= self.involved_references:
+        if references.total - 1 >= self.involved_references:
             return True
-        return any(abs(block - mention.paragraph) <= 1 for block, _ in others)
+        return references.near(mention.paragraph) > 1
+
+    def _overall_city(self, score: dict[CityKey, float], exclude: CityKey) -> CityKey | None:
+        """The city the whole story is clearly about (well ahead of any other), leaving out the
+        mention's own city; None when no city is clear."""
+        ranked = sorted(((value, key) for key, value in score.items() if key != exclude and value > 0), reverse=True)
+        if len(ranked) == 1:
+            return ranked[0][1] if ranked[0][0] >= self.single_min_score else None
+        if ranked and ranked[0][0] >= self.min_score and ranked[0][0] >= self.dominance * ranked[1][0]:
+            return ranked[0][1]
+        return None
 
     def _story_city(
-        self,
-        score: dict[CityKey, float],
-        located: list[tuple[_Mention, CityKey]],
-        mention: _Mention,
-        exclude: CityKey,
+        self, score: dict[CityKey, float], overall: CityKey | None, nearby: CityKey | None
     ) -> CityKey | None:
         """The city this mention's story is about: the nearest city named in the mention's own
-        sentence, else the city the whole story is clearly about (well ahead of any other). A
-        sentence's city alone decides only when the story names it often enough; None when no
-        city is clear."""
-        nearby = self._nearest_in_sentence(located, mention, exclude)
-        ranked = sorted(((value, key) for key, value in score.items() if key != exclude and value > 0), reverse=True)
-        overall: CityKey | None = None
-        if len(ranked) == 1:
-            overall = ranked[0][1] if ranked[0][0] >= self.single_min_score else None
-        elif ranked and ranked[0][0] >= self.min_score and ranked[0][0] >= self.dominance * ranked[1][0]:
-            overall = ranked[0][1]
-        if nearby is not None and (overall is not None or score[nearby] >= self.local_min_score):
+        sentence, else the city the whole story is clearly about. A sentence's city alone
+        decides only when the story names it often enough; None when no city is clear."""
+        if nearby is not None and (overall is not None or score.get(nearby, 0.0) >= self.local_min_score):
             return nearby
         return overall
 
-    @staticmethod
-    def _nearest_in_sentence(
-        located: list[tuple[_Mention, CityKey]], mention: _Mention, exclude: CityKey
-    ) -> CityKey | None:
+
+class _References:
+    """Where one city is referred to: how often, how often by its department, and per block."""
+
+    __slots__ = ("total", "departments", "per_block")
+
+    def __init__(self, references: list[tuple[int, bool]]) -> None:
+        self.total = len(references)
+        self.departments = sum(1 for _, is_department in references if is_department)
+        self.per_block: dict[int, int] = {}
+        for block, _ in references:
+            self.per_block[block] = self.per_block.get(block, 0) + 1
+
+    def near(self, block: int) -> int:
+        """References in this block and the blocks either side."""
+        get = self.per_block.get
+        return get(block - 1, 0) + get(block, 0) + get(block + 1, 0)
+
+
+class _Nearby:
+    """Strong references grouped by block, with each body block's sentences split once, so that
+    finding the city named in a mention's sentence looks only at that block."""
+
+    def __init__(self, located: list[tuple[_Mention, CityKey]]) -> None:
+        self.by_block: dict[int, list[tuple[_Mention, CityKey]]] = defaultdict(list)
+        for other, key in located:
+            self.by_block[other.paragraph].append((other, key))
+        self.sentences: dict[int, tuple[list[int], tuple[tuple[int, int], ...]]] = {}
+
+    def _sentence(self, mention: _Mention) -> tuple[int, int]:
+        found = self.sentences.get(mention.paragraph)
+        if found is None:
+            spans = split_sentences(mention.block.text)
+            found = self.sentences[mention.paragraph] = ([s for s, _ in spans], spans)
+        starts, spans = found
+        # The first sentence containing the mention's start (sentences do not overlap).
+        at = bisect.bisect_right(starts, mention.start) - 1
+        if at >= 0 and spans[at][0] <= mention.start < spans[at][1]:
+            return spans[at]
+        return (0, len(mention.block.text))
+
+    def nearest(self, mention: _Mention, exclude: CityKey) -> CityKey | None:
+        """The city named nearest the mention within its sentence (other than ``exclude``)."""
         if mention.block.field != "body":
             return None
-        text = mention.block.text
-        bounds = next(((s, e) for s, e in split_sentences(text) if s <= mention.start < e), (0, len(text)))
+        bounds = self._sentence(mention)
         best: tuple[int, CityKey] | None = None
-        for other, key in located:
-            if other.paragraph != mention.paragraph or key == exclude or other is mention:
+        for other, key in self.by_block.get(mention.paragraph, ()):
+            if key == exclude or other is mention:
                 continue
             if not (bounds[0] <= other.start < bounds[1]):
                 continue

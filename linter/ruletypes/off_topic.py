@@ -35,9 +35,11 @@ import bisect
 import math
 import re
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable, Mapping, Sequence
+from operator import itemgetter
+from typing import Any, Container, Iterable, Mapping, NamedTuple, Sequence
 
 from ..article import Article, Block
 from ..findings import Applicability, Edit
@@ -65,6 +67,14 @@ FEATURES = (
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-.][^\W\d_]+)*")
 # What may stand just before a sentence-initial word: nothing, a sentence end, an opening quote.
 _SENTENCE_START = re.compile(r"(?:^|[.!?][\"'”’)\]]*\s+|[\"“‘(:—–]\s*)$")
+# A word that opens a sentence: the ``_SENTENCE_START`` context within the four characters
+# before it (a sentence end, up to two closing marks and white space; or an opening mark and up
+# to three spaces), then the word. Its ``findall`` gives the words of ``_WORD`` that stand there.
+_CLOSERS = "[\"'”’)\\]]"
+_INITIAL_WORD = re.compile(
+    rf"(?:[.!?](?:\s{{1,3}}|{_CLOSERS}\s{{1,2}}|{_CLOSERS}{{2}}\s)|[\"“‘(:—–]\s{{0,3}})"
+    rf"({_WORD.pattern})"
+)
 _QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
 
 # Typographic habits a newsroom keeps the same throughout a story and a pasted paragraph brings
@@ -75,11 +85,11 @@ _STYLE_FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("dashes", ("--", "—", " - ")),
     ("courtesy titles", ("Mr.", "Mr")),
 )
-_STYLE = re.compile(
-    r"(?P<f0_0>[\"'])|(?P<f0_1>[“”‘’])"
-    r"|(?P<f1_0>(?<=\w)\s?--\s?(?=\w))|(?P<f1_1>[—–])|(?P<f1_2>(?<=\w) - (?=\w))"
-    r"|(?P<f2_0>\b(?:Mr|Mrs|Ms|Dr)\.)|(?P<f2_1>\b(?:Mr|Mrs|Ms|Dr)\b(?!\.))"
-)
+# Single characters are counted with ``str.count`` (``_style_counts``); the variants that need
+# context have patterns of their own, each tried only when its marks occur at all.
+_DOUBLE_HYPHEN = re.compile(r"(?<=\w)\s?--\s?(?=\w)")
+_SPACED_HYPHEN = re.compile(r"(?<=\w) - (?=\w)")
+_TITLE = re.compile(r"\b(?:Mrs|Mr|Ms|Dr)\b(\.?)")  # group 1: "." after it, or ""
 
 # Capitalised words at least this common are not names ("New", "He", "The").
 _COMMON_ZIPF = 5.5
@@ -127,6 +137,7 @@ class WordWeights:
         self.available = _frequencies() is not None
         self.cache: dict[str, tuple[float, float]] = {}
         self.entries: dict[tuple[str, int], tuple[str, float, float]] = {}
+        self.token_tables: dict[Settings, _Tokens] = {}
 
     def __call__(self, word: str) -> tuple[float, float]:
         found = self.cache.get(word)
@@ -137,6 +148,13 @@ class WordWeights:
             self.cache[word] = found
         return found
 
+    def tokens(self, settings: "Settings") -> "_Tokens":
+        """Word as written -> :class:`_Token`, memoised per reading of words (``settings``)."""
+        found = self.token_tables.get(settings)
+        if found is None:
+            found = self.token_tables[settings] = _Tokens(self, settings)
+        return found
+
     def entry(self, word: str, stem_length: int) -> tuple[str, float, float]:
         """(stem, zipf, weight) of a lower-case word, memoised: the hot path of every story."""
         key = (word, stem_length)
@@ -145,9 +163,65 @@ class WordWeights:
             if len(self.entries) > _CACHE_LIMIT:  # a long-running server meets endless names
                 self.entries.clear()
                 self.cache.clear()
+                for table in self.token_tables.values():
+                    table.clear()
             zipf, weight = self(word)
             found = self.entries[key] = (_stem(word, stem_length), zipf, weight)
         return found
+
+
+# What a capitalised word says about names: none, a name wherever it stands (rare, or an acronym),
+# or a name unless it opens a sentence ("Kenney has ..." but not "Officials said ...").
+_NOT_NAME, _NAME, _NAME_MID_SENTENCE = 0, 1, 2
+
+
+class _Token(NamedTuple):
+    """All ``_terms`` needs of one word as written."""
+
+    stem: str
+    zipf: float
+    weight: float
+    rare: bool
+    name: int  # _NOT_NAME, _NAME or _NAME_MID_SENTENCE
+    # (stem, likelihood_prior times its English frequency floored at Zipf 1, the log of that
+    # frequency): what its likelihood term needs
+    likelihood: tuple[str, float, float]
+
+
+class _Tokens:
+    """Word as written -> :class:`_Token`: ``tokens[word]`` reads a word on first sight; the
+    plain dict ``table`` lets the hot loop look words up at C speed."""
+
+    def __init__(self, weights: WordWeights, settings: "Settings") -> None:
+        self.weights, self.settings = weights, settings
+        self.table: dict[str, _Token] = {}
+
+    def clear(self) -> None:
+        self.table.clear()
+
+    def __getitem__(self, word: str) -> _Token:
+        found = self.table.get(word)
+        if found is None:
+            found = self.table[word] = self._read(word)
+        return found
+
+    def _read(self, word: str) -> _Token:
+        settings = self.settings
+        lower = word.lower()
+        if lower.endswith(("'s", "’s")):
+            lower = lower[:-2]
+        stem, zipf, weight = self.weights.entry(lower, settings.stem_length)
+        name = _NOT_NAME
+        if weight > 0.0 and word[0].isupper() and zipf < _COMMON_ZIPF:
+            always = zipf < settings.name_zipf or (len(word) > 1 and word.isupper())
+            name = _NAME if always else _NAME_MID_SENTENCE
+        background = max(zipf, 1.0) - 9.0
+        return _Token(stem, zipf, weight, zipf < settings.rare_zipf, name,
+                      (stem, settings.likelihood_prior * 10.0 ** background, background * _LN10))
+
+
+_LIKELIHOOD = itemgetter(5)
+_LN10 = math.log(10.0)
 
 
 def _stem(word: str, length: int) -> str:
@@ -169,7 +243,9 @@ class Terms:
     rare: dict[str, float] = field(default_factory=dict)  # the rare ones among them
     names: set[str] = field(default_factory=set)  # stems of capitalised names
     counts: dict[str, int] = field(default_factory=dict)  # stem -> occurrences, every word
-    zipfs: list[tuple[str, float]] = field(default_factory=list)  # (stem, zipf) of every word
+    # (_Token.likelihood, occurrences) per distinct word: its likelihood terms
+    vocabulary: list[tuple[tuple[str, float, float], int]] = field(default_factory=list)
+    words: int = 0  # number of words
 
 
 @dataclass
@@ -202,36 +278,67 @@ class Settings:
 
 
 def _terms(text: str, weights: WordWeights, settings: Settings) -> Terms:
-    out = Terms()
-    for found in _WORD.finditer(text):
-        word = found.group()
-        lower = word.lower()
-        if lower.endswith(("'s", "’s")):
-            lower = lower[:-2]
-        stem, zipf, weight = weights.entry(lower, settings.stem_length)
-        out.zipfs.append((stem, zipf))
-        out.counts[stem] = out.counts.get(stem, 0) + 1
+    """The words of ``text``: counted in C (``findall``, ``Counter``), then each distinct word
+    read once, its reading memoised across stories (``WordWeights.tokens``)."""
+    words = _WORD.findall(text)
+    word_counts = Counter(words)
+    reader = weights.tokens(settings)
+    tokens = reader.table
+    try:
+        read = list(map(tokens.__getitem__, word_counts))  # at C speed: every word seen before
+    except KeyError:
+        read = [reader[word] for word in word_counts]
+    counts: dict[str, int] = {}
+    out = Terms(counts=counts, words=len(words), vocabulary=list(zip(map(_LIKELIHOOD, read), word_counts.values())))
+    stem_weights, rare, names = out.weights, out.rare, out.names
+    mixed_rare: list[str] = []  # stems of rare words of different weights ("immigrants", "immigration")
+    mid_sentence: list[tuple[str, str, int]] = []  # (word, stem, occurrences) names unless opening a sentence
+    for (stem, _, weight, is_rare, name, _), (word, n) in zip(read, word_counts.items()):
+        counts[stem] = counts.get(stem, 0) + n
         if weight <= 0.0:
             continue
-        if weight > out.weights.get(stem, 0.0):
-            out.weights[stem] = weight
-        if zipf < settings.rare_zipf:
-            out.rare[stem] = weight
-        if word[0].isupper() and zipf < _COMMON_ZIPF:
-            start = found.start()
-            initial = _SENTENCE_START.search(text, max(0, start - 4), start) is not None
-            # Mid-sentence capitals make a name; at a sentence start only a rare word or an
-            # acronym does ("Kenney has ..." but not "Officials said ...").
-            if not initial or zipf < settings.name_zipf or (len(word) > 1 and word.isupper()):
-                out.names.add(stem)
+        if weight > stem_weights.get(stem, 0.0):
+            stem_weights[stem] = weight
+        if is_rare and rare.setdefault(stem, weight) != weight:
+            mixed_rare.append(stem)
+        if name == _NAME:
+            names.add(stem)
+        elif name == _NAME_MID_SENTENCE:
+            mid_sentence.append((word, stem, n))
+    if mid_sentence:
+        # A capitalised common word is a name where it does not open a sentence: when it occurs
+        # more often than it opens one (after a sentence end or an opening mark, or as the text's
+        # first word, alone or after a newline: _SENTENCE_START's "^" and "$").
+        opening = Counter(_INITIAL_WORD.findall(text))
+        if text[:1] == words[0][:1] or (text[:1] == "\n" and text[1:2] == words[0][:1]):
+            opening[words[0]] += 1
+        for word, stem, n in mid_sentence:
+            if n > opening.get(word, 0):
+                names.add(stem)
+    if mixed_rare:  # the weight of the stem's last rare word in the text, as a word-by-word pass has
+        last = dict(zip(words, range(len(words))))
+        for stem in mixed_rare:
+            rare[stem] = max((last[w], tokens[w].weight) for w in word_counts
+                             if tokens[w].stem == stem and tokens[w].rare)[1]
     return out
 
 
 def _style_counts(text: str) -> list[list[int]]:
-    counts = [[0] * len(variants) for _, variants in _STYLE_FAMILIES]
-    for found in _STYLE.finditer(text):
-        family, variant = found.lastgroup[1:].split("_")
-        counts[int(family)][int(variant)] += 1
+    """Marks of each variant of each family in ``_STYLE_FAMILIES``."""
+    count = text.count
+    counts = [
+        [count('"') + count("'"), count("“") + count("”") + count("‘") + count("’")],
+        [0, count("—") + count("–"), 0],
+        [0, 0],
+    ]
+    if "--" in text:
+        counts[1][0] = len(_DOUBLE_HYPHEN.findall(text))
+    if " - " in text:
+        counts[1][2] = len(_SPACED_HYPHEN.findall(text))
+    if "Mr" in text or "Ms" in text or "Dr" in text:
+        dots = _TITLE.findall(text)
+        with_dot = dots.count(".")
+        counts[2] = [with_dot, len(dots) - with_dot]
     return counts
 
 
@@ -240,8 +347,10 @@ def _style_mismatches(own: list[list[int]], total: list[list[int]], settings: Se
     consistent (``style_min_marks`` marks at least, ``style_consistency`` of them one way)."""
     out = []
     for (family, variants), mine, everything in zip(_STYLE_FAMILIES, own, total):
+        if not any(mine):
+            continue
         rest = [a - b for a, b in zip(everything, mine)]
-        if not any(mine) or sum(rest) < settings.style_min_marks:
+        if sum(rest) < settings.style_min_marks:
             continue
         rest_best = max(range(len(rest)), key=rest.__getitem__)
         mine_best = max(range(len(mine)), key=mine.__getitem__)
@@ -251,15 +360,30 @@ def _style_mismatches(own: list[list[int]], total: list[list[int]], settings: Se
 
 
 def _quoted_share(text: str) -> float:
-    if not text:
+    if not text or ('"' not in text and "“" not in text):
         return 0.0
     return min(1.0, sum(m.end() - m.start() for m in _QUOTED.finditer(text)) / len(text))
 
 
-def _without_one(ordered: list[float], value: float) -> list[float]:
-    rest = list(ordered)
-    del rest[bisect.bisect_left(rest, value)]
-    return rest
+class _SortedWithoutOne:
+    """A sorted list with one occurrence of a value left out, read without copying the list:
+    each paragraph is set against the others in constant time, not in time of the story."""
+
+    def __init__(self, ordered: list[float], value: float | None) -> None:
+        self.ordered = ordered
+        self.gap = bisect.bisect_left(ordered, value) if value is not None else len(ordered)
+        self.size = len(ordered) - (value is not None)
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, index: int) -> float:
+        return self.ordered[index if index < self.gap else index + 1]
+
+
+def _median(ordered: "list[float] | _SortedWithoutOne") -> float:
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def story_evidence(headline: str, paragraphs: Sequence[str], weights: WordWeights, settings: Settings) -> list[Evidence]:
@@ -280,46 +404,72 @@ def story_evidence(headline: str, paragraphs: Sequence[str], weights: WordWeight
     story_size = sum(occurrences.values())
     lede = set(terms[0].weights) if terms else set()
     core = {stem for stem, n in in_paragraphs.items() if n >= 3} | set(head.weights) | lede
+    head_weights = head.weights
     styles = [_style_counts(p) for p in paragraphs]
     style_total = [[sum(s[f][v] for s in styles) for v in range(len(variants))]
                    for f, (_, variants) in enumerate(_STYLE_FAMILIES)]
     total = len(paragraphs)
     prior = settings.likelihood_prior
+    log = math.log
+    log1p = math.log1p
+    story_length = log(max(1, total))
 
     out: list[Evidence] = []
     for index, t in enumerate(terms):
-        weight_sum = sum(t.weights.values()) or 1e-9
-        elsewhere = {stem: in_paragraphs[stem] - 1 + (stem in head.weights) for stem in t.weights}
-        shared = {stem for stem, n in elsewhere.items() if n > 0}
         neighbours: set[str] = set()
         for other in (index - 2, index - 1, index + 1, index + 2):
             if 0 <= other < total:
                 neighbours.update(terms[other].weights)
-        rare_sum = sum(t.rare.values())
+        # One pass over the key terms: how far each is shared (other paragraphs using it, plus
+        # the headline) and the sums the features need.
+        shared: set[str] = set()
+        weight_sum = shared_sum = neighbour_sum = core_sum = support_sum = 0.0
+        for stem, w in t.weights.items():
+            weight_sum += w
+            elsewhere = in_paragraphs[stem] - 1 + (stem in head_weights)
+            if elsewhere > 0:
+                shared.add(stem)
+                shared_sum += w
+                support_sum += w * log1p(elsewhere)
+                if stem in core:
+                    core_sum += w
+            if stem in neighbours:
+                neighbour_sum += w
+        weight_sum = weight_sum or 1e-9
+        rare_sum = rare_shared = rare_unshared = 0.0
+        for stem, w in t.rare.items():
+            rare_sum += w
+            if stem in shared:
+                rare_shared += w
+            else:
+                rare_unshared += w
         # Likelihood of each word under the rest of the story (smoothed towards English) over
         # its likelihood in English: high for the story's own rare words, below 0 for strangers.
-        rest_size = story_size - len(t.zipfs)
+        # Summed per distinct word: n * (log(in_rest + prior * bg) - log(bg)), less the shared
+        # denominator log(rest_size + prior) once per word.
+        rest_size = story_size - t.words
         loglik = 0.0
-        for stem, zipf in t.zipfs:
-            background = 10.0 ** (max(zipf, 1.0) - 9.0)
-            in_rest = occurrences[stem] - t.counts[stem]
-            loglik += math.log((in_rest + prior * background) / ((rest_size + prior) * background))
+        own_counts = t.counts
+        for (stem, prior_background, log_background), n in t.vocabulary:
+            loglik += n * (log(occurrences[stem] - own_counts[stem] + prior_background) - log_background)
+        loglik -= t.words * log(rest_size + prior)
+        shared_names = len(t.names & shared)
         features = {
-            "coverage": sum(t.weights[s] for s in shared) / weight_sum,
-            "neighbours": sum(w for s, w in t.weights.items() if s in neighbours) / weight_sum,
-            "rare_coverage": (sum(w for s, w in t.rare.items() if s in shared) / rare_sum) if rare_sum else 0.5,
-            "core_echo": math.log1p(sum(t.weights[s] for s in shared if s in core)),
-            "names": math.log1p(len(t.names)),
-            "shared_names": math.log1p(len(t.names & shared)),
-            "length": math.log(max(1, len(t.zipfs))),
+            "coverage": shared_sum / weight_sum,
+            "neighbours": neighbour_sum / weight_sum,
+            "rare_coverage": (rare_shared / rare_sum) if rare_sum else 0.5,
+            "core_echo": log1p(core_sum),
+            "names": log1p(len(t.names)),
+            "shared_names": log1p(shared_names),
+            "length": log(max(1, t.words)),
             "quoted_share": _quoted_share(paragraphs[index]),
-            "unshared_rare": math.log1p(sum(w for s, w in t.rare.items() if s not in shared)),
-            "story_length": math.log(max(1, total)),
-            "likelihood": loglik / max(1, len(t.zipfs)),
-            "support": sum(w * math.log1p(elsewhere[s]) for s, w in t.weights.items()) / weight_sum,
+            "unshared_rare": log1p(rare_unshared),
+            "story_length": story_length,
+            "likelihood": loglik / max(1, t.words),
+            "support": support_sum / weight_sum,
         }
-        evidence = Evidence(index, features, words=len(t.zipfs), stems=set(t.counts), shared=shared,
-                            shared_names=len(t.names & shared))
+        evidence = Evidence(index, features, words=t.words, stems=set(own_counts), shared=shared,
+                            shared_names=shared_names)
         evidence.style = _style_mismatches(styles[index], style_total, settings)
         features["style_mismatch"] = float(len(evidence.style))
         out.append(evidence)
@@ -332,16 +482,12 @@ def story_evidence(headline: str, paragraphs: Sequence[str], weights: WordWeight
     members = {id(e) for e in sized}
     for e in out:
         coverage, support = e.features["coverage"], e.features["support"]
-        other_coverages = _without_one(coverages, coverage) if id(e) in members else coverages
-        other_supports = _without_one(supports, support) if id(e) in members else supports
+        member = id(e) in members
+        other_coverages = _SortedWithoutOne(coverages, coverage if member else None)
+        other_supports = _SortedWithoutOne(supports, support if member else None)
         e.features["coverage_vs_min"] = coverage - (other_coverages[0] if other_coverages else coverage)
         e.features["support_vs_median"] = support - (_median(other_supports) if other_supports else support)
     return out
-
-
-def _median(ordered: list[float]) -> float:
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 # -- place conflicts ----------------------------------------------------------------------------
@@ -416,7 +562,7 @@ def _join(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _topics(text: str, rest: set[str], weights: WordWeights, settings: Settings, limit: int = 3) -> list[str]:
+def _topics(text: str, rest: Container[str], weights: WordWeights, settings: Settings, limit: int = 3) -> list[str]:
     """What a paragraph is about that the story is not: its names the rest of the story never
     uses ("Dallas Cowboys", "Jerry Jones"), else its rarest such words."""
     found: dict[str, int] = {}
@@ -448,6 +594,33 @@ def _topics(text: str, rest: set[str], weights: WordWeights, settings: Settings,
         if zipf < settings.rare_zipf and _stem(lower, settings.stem_length) not in rest:
             rare[lower] = weight
     return sorted(rare, key=lambda w: -rare[w])[:limit]
+
+
+class _StoryWords:
+    """The stems of a story, with how many paragraphs use each: the rest of the story without
+    one paragraph is read from these counts, not rebuilt for every paragraph reported."""
+
+    def __init__(self, headline: set[str], evidence: Sequence[Evidence]) -> None:
+        self.headline = headline
+        self.paragraphs: dict[str, int] = {}
+        for e in evidence:
+            for stem in e.stems:
+                self.paragraphs[stem] = self.paragraphs.get(stem, 0) + 1
+
+    def without(self, e: Evidence) -> "_RestOfStory":
+        return _RestOfStory(self, e.stems)
+
+
+class _RestOfStory:
+    """Stems of the headline and of every paragraph but one (``in`` only)."""
+
+    def __init__(self, words: _StoryWords, own: set[str]) -> None:
+        self.words, self.own = words, own
+
+    def __contains__(self, stem: object) -> bool:
+        if stem in self.words.headline:
+            return True
+        return self.words.paragraphs.get(stem, 0) - (stem in self.own) > 0  # type: ignore[operator]
 
 
 # -- the rule type ------------------------------------------------------------------------------
@@ -578,10 +751,10 @@ class OffTopic(RuleType):
         flagged = self._select(evidence)
         if not flagged:
             return
-        head = set(_terms(headline, self.word_weights, self.settings).counts)
+        words = _StoryWords(set(_terms(headline, self.word_weights, self.settings).counts), evidence)
         for e in flagged:
             block = blocks[e.index]
-            rest = head.union(*(other.stems for other in evidence if other.index != e.index))
+            rest = words.without(e)
             edits = self._removal(article, block)
             yield Match(
                 block, 0, len(block.text), actual=block.text[:60],
@@ -589,7 +762,7 @@ class OffTopic(RuleType):
                 message=self.explain(e, block.text, rest), applicability=Applicability.DISPLAY,
             )
 
-    def explain(self, e: Evidence, text: str, rest: set[str]) -> str:
+    def explain(self, e: Evidence, text: str, rest: Container[str]) -> str:
         """The evidence, in an editor's words."""
         topics = _topics(text, rest, self.word_weights, self.settings)
         about = f"; it is about {_join(topics)}" if topics else ""
