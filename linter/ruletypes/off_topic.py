@@ -114,14 +114,26 @@ _ACTOR_FOLLOWER = re.compile(
 # -- word weights -------------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def _frequencies() -> Mapping[str, float] | None:
-    """wordfreq's English table (word -> frequency), loaded once per process (~0.2 s); ``None``
-    (said once on stderr) when the package is missing, and the rule then reports nothing."""
+    """wordfreq's English table (word -> frequency). Importing wordfreq and unpacking its list
+    takes about half a second, so the first run on a machine stores the table in copydesk's
+    cache folder and later runs look up only the words they meet (:mod:`linter.wordtables`).
+    ``None`` (said once on stderr) when the package is missing: the rule then reports nothing."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from ..wordtables import WordTable
+
     try:
-        from wordfreq import get_frequency_dict  # imported here: most runs never need it
-    except ImportError:
+        release = version("wordfreq")
+    except PackageNotFoundError:
         sys.stderr.write("copydesk: off-topic checks skipped: the 'wordfreq' package is not installed\n")
         return None
-    return get_frequency_dict("en")
+
+    def build() -> Mapping[str, float]:
+        from wordfreq import get_frequency_dict
+
+        return get_frequency_dict("en")
+
+    return WordTable(f"wordfreq-en-{release}", build)
 
 
 _CACHE_LIMIT = 200_000
