@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import Iterator, Mapping
 
 _WORD = re.compile(r"\w+")
+_DOTTED = re.compile(r"(?:[A-Za-z]\.){2,}")
 
 #: Article fields, in the order they appear in a story.
 FIELDS = ("headline", "dek", "byline", "dateline", "body")
@@ -280,6 +281,11 @@ class Article:
         # Python's case-insensitive matching uses simple case mappings ("İ" matches "i"), which
         # casefold() does not always give; keep those spellings of non-ASCII words too.
         folded.update("".join(char.lower()[:1] for char in word) for word in words if not word.isascii())
+        # Dotted initials ("N.Y.P.D.") also count as the words they spell, every run of 2 to 8 of
+        # them, so that a listed acronym can be looked for whatever initials stand around it.
+        for run in _DOTTED.findall(self.all_text):
+            letters = run.replace(".", "").casefold()
+            folded.update(letters[i:j] for i in range(len(letters)) for j in range(i + 2, min(len(letters), i + 8) + 1))
         return frozenset(folded)
 
     @cached_property

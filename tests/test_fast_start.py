@@ -192,3 +192,18 @@ def test_searching_paragraphs_finds_what_searching_sentences_finds(paragraphs) -
                        for block in article.sentences for found in pattern.finditer(block.text)]
         by_paragraph = [(block.index, start, end, text) for block, start, end, text in article.find_in_scope("sentence", pattern.finditer)]
         assert by_paragraph == by_sentence
+
+
+@pytest.mark.parametrize("named", ["NYPD", "N.Y.P.D.", "the New York Police Department"])
+def test_department_rule_still_reads_a_story_naming_a_force_however_written(named: str) -> None:
+    story = (f"Flooding closes streets in New Orleans\n\nNEW ORLEANS — Floodwater closed streets across New Orleans on "
+             f"Monday, and {named} officers directed traffic around the French Quarter.\n\n"
+             "New Orleans officials said the pumps would run all night.\n")
+    findings = [f for f in Linter().check(story, "text")[1] if f.rule == "newsroom.department"]
+    assert len(findings) == 1 and "New Orleans" in findings[0].message
+
+
+def test_dotted_initials_count_as_the_words_they_spell() -> None:
+    vocabulary = read_article("Police\n\nThe A.N.Y.P.D. and U.S. officials met at 9 a.m.\n", "text").vocabulary
+    assert {"nypd", "anypd", "us", "am"} <= vocabulary
+    assert required_words(["N.Y.P.D."]) == {"nypd"}

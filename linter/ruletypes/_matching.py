@@ -16,6 +16,7 @@ WORD_END = r"(?:(?=['’]s\b)|(?![\w’']))"
 
 
 _PHRASE_WORD = re.compile(r"\w+")
+_DOTTED_INITIALS = re.compile(r"(?:[A-Za-z]\.){2,}")
 # Words too common to tell whether a phrase can be in a story.
 _COMMON_WORDS = frozenset(
     "a an and are as at be been but by for from had has have he her his i in is it its not of on "
@@ -24,18 +25,21 @@ _COMMON_WORDS = frozenset(
 )
 
 
-def required_words(phrases: Iterable[str]) -> frozenset[str] | None:
+def required_words(phrases: Iterable[str], *, common: frozenset[str] = frozenset()) -> frozenset[str] | None:
     """For each phrase, one word it cannot match without (its longest uncommon word, as the
-    likeliest to be rare), case-folded as :attr:`Article.vocabulary` holds words; None when some phrase has no
+    likeliest to be rare; ``common`` adds words a caller knows to be frequent in its phrases), case-folded as :attr:`Article.vocabulary` holds words; None when some phrase has no
     such word. Phrases match on word boundaries, so each word of a phrase is a whole word of the
     text it matches: an article whose vocabulary holds none of these words has no match."""
     words: set[str] = set()
     for phrase in phrases:
+        if _DOTTED_INITIALS.fullmatch(phrase.strip()) and len(phrase.strip()) <= 16:
+            words.add(phrase.replace(".", "").strip().casefold())  # "N.Y.P.D." as the vocabulary spells it
+            continue
         candidates = [word for word in _PHRASE_WORD.findall(phrase) if word.isascii()]
         if not candidates:
             return None
         folded = [word.casefold() for word in candidates]
-        words.add(max(folded, key=lambda word: (word not in _COMMON_WORDS, len(word))))
+        words.add(max(folded, key=lambda word: (word not in _COMMON_WORDS and word not in common, len(word))))
     return frozenset(words)
 
 
