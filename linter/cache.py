@@ -44,3 +44,47 @@ def write(name: str, value: Any) -> bool:
             pass
         return False
     return True
+
+
+class Memo:
+    """A function of plain values whose results are kept in the cache folder across runs (the
+    literal text boilerplate patterns need, worked out from their parse trees, say). Results
+    must be plain data marshal can store; :func:`flush` writes new ones (the rule loader calls it
+    once after loading)."""
+
+    def __init__(self, name: str, function) -> None:
+        import sys
+
+        self.name = f"memo-{name}-py{sys.version_info[0]}{sys.version_info[1]}.marshal"
+        self.function = function
+        self.values: dict | None = None
+        self.dirty = False
+        _MEMOS.append(self)
+
+    def __call__(self, *args):
+        if self.values is None:
+            stored = read(self.name)
+            self.values = stored if isinstance(stored, dict) else {}
+        key = repr(args)
+        if key in self.values:
+            return self.values[key]
+        value = self.function(*args)
+        self.values[key] = value
+        self.dirty = True
+        return value
+
+    def flush(self) -> None:
+        if self.dirty and self.values is not None:
+            if len(self.values) > 20_000:  # rule sets that came and went: start again
+                self.values.clear()
+            write(self.name, self.values)
+            self.dirty = False
+
+
+_MEMOS: list[Memo] = []
+
+
+def flush() -> None:
+    """Write every memo's new results."""
+    for memo in _MEMOS:
+        memo.flush()

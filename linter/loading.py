@@ -337,4 +337,7 @@ def load_rules(dirs: Iterable[Path] | None = None, *, include_bundled: bool = Tr
             rule = load_rule(path, root)
             rules[rule.spec.id] = rule
     _remember_validated()
+    from . import cache
+
+    cache.flush()  # what rule types worked out while loading, for the next run
     return RuleSet(tuple(rules[k] for k in sorted(rules)))

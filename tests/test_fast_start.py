@@ -207,3 +207,22 @@ def test_dotted_initials_count_as_the_words_they_spell() -> None:
     vocabulary = read_article("Police\n\nThe A.N.Y.P.D. and U.S. officials met at 9 a.m.\n", "text").vocabulary
     assert {"nypd", "anypd", "us", "am"} <= vocabulary
     assert required_words(["N.Y.P.D."]) == {"nypd"}
+
+
+def test_a_memo_keeps_results_across_runs(cache_dir) -> None:
+    from linter import cache
+
+    calls = []
+
+    def literals(pattern: str, flags: int) -> frozenset[str]:
+        calls.append(pattern)
+        return frozenset({pattern.lower()})
+
+    memo = cache.Memo("test-literals", literals)
+    assert memo("Sign up", 2) == frozenset({"sign up"}) and memo("Sign up", 2) == frozenset({"sign up"})
+    assert calls == ["Sign up"]
+    cache.flush()
+    again = cache.Memo("test-literals", literals)  # as in the next run
+    assert again("Sign up", 2) == frozenset({"sign up"}) and calls == ["Sign up"]
+    assert again("Sign up", 0) == frozenset({"sign up"}) and calls == ["Sign up", "Sign up"]  # other flags
+    cache._MEMOS[:] = [m for m in cache._MEMOS if m.name != memo.name]

@@ -321,15 +321,15 @@ class Quotes(RuleType):
 
     def __init__(self, spec) -> None:
         super().__init__(spec)
-        import yaml
+        from ..datafiles import DataFileError, read_data_file
 
         options = spec.options
         self.check_kind: str = options["check"]
         self.continuation = bool(options.get("continuation", True))
         path = spec.data_path(options.get("data", "data/quotes.yml"))
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as error:
+            data = read_data_file(path) or {}  # parsed once per process, and kept across runs
+        except DataFileError as error:
             raise RuleConfigError(f"cannot read quote word lists {path}: {error}", "data") from None
         if not isinstance(data, dict):
             raise RuleConfigError(f"{path} must be a mapping of word lists", "data")
