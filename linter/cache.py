@@ -65,12 +65,16 @@ class Memo:
         if self.values is None:
             stored = read(self.name)
             self.values = stored if isinstance(stored, dict) else {}
-        key = repr(args)
+        import hashlib
+
+        key = hashlib.blake2b(repr(args).encode("utf-8", "surrogatepass"), digest_size=16).digest()
         if key in self.values:
             return self.values[key]
         value = self.function(*args)
         self.values[key] = value
-        self.dirty = True
+        if not self.dirty:
+            self.dirty = True
+            _flush_at_exit()
         return value
 
     def flush(self) -> None:
@@ -82,6 +86,17 @@ class Memo:
 
 
 _MEMOS: list[Memo] = []
+_exit_hook = False
+
+
+def _flush_at_exit() -> None:
+    """Results worked out after loading (patterns compiled on first use) are written at exit."""
+    global _exit_hook
+    if not _exit_hook:
+        import atexit
+
+        atexit.register(flush)
+        _exit_hook = True
 
 
 def flush() -> None:

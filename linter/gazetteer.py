@@ -16,6 +16,7 @@ from typing import Any, Iterable, Sequence
 
 
 from .ruletypes._matching import phrase_pattern
+from .patterns import compile_re
 
 # Names also match after '#' or '@' (hashtags, handles), before "'s" and around hyphens
 # ("Wisconsin-based"), never inside a longer word. A name ending in a full stop ("Conn.",
@@ -33,7 +34,7 @@ def compile_names(names: Iterable[str]) -> re.Pattern[str]:
     items = sorted({n for n in names if n})
     if not items:
         return re.compile(r"(?!x)x")
-    return re.compile(_NAME_START + "(?:" + phrase_pattern(items, word_boundaries=False) + ")" + _NAME_END)
+    return compile_re(_NAME_START + "(?:" + phrase_pattern(items, word_boundaries=False) + ")" + _NAME_END)
 
 
 def _read_yaml(path: Path) -> Any:

@@ -13,11 +13,16 @@ thread and the HTTP service's thread pool are all protected.
 
 from __future__ import annotations
 
+import _sre
+import atexit
 import re
+import sys
 import threading
 import time
 from contextlib import contextmanager
 from typing import Iterator
+
+from . import cache
 
 #: Seconds one rule may spend matching its authors' patterns in one document.
 DEFAULT_BUDGET = 2.0
@@ -45,6 +50,75 @@ def trusted_patterns() -> Iterator[None]:
 def validating() -> bool:
     """Whether rule patterns made now must be checked (compiled) at once."""
     return not getattr(_loading, "trusted", False)
+
+
+# -- compiled programs kept across runs ---------------------------------------------------------
+# Python compiles a regular expression in Python code (parse, then generate the matcher's
+# program), which for the large word-list patterns copydesk builds (gazetteers, phrase tries)
+# is most of the time a one-story run spends. The program is plain data, so it is kept in the
+# cache folder, keyed by the pattern, its flags and the engine's version, and handed straight to
+# the engine next time. Any surprise (another Python, a damaged cache) falls back to re.compile.
+_PROGRAMS_FILE = f"re-programs-{sys.version_info[0]}{sys.version_info[1]}.marshal"
+_programs: dict[bytes, tuple] | None = None
+_programs_dirty = False
+
+
+def _program_key(pattern: str, flags: int) -> bytes:
+    import hashlib
+
+    text = f"{_sre.MAGIC}\0{flags}\0{pattern}".encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(text, digest_size=16).digest()
+
+
+def compile_re(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``re.compile(pattern, flags)``, with the compiled program kept across runs (see above)."""
+    global _programs, _programs_dirty
+    flags = int(flags)
+    if _programs is None:
+        from . import cache
+
+        stored = cache.read(_PROGRAMS_FILE)
+        _programs = stored if isinstance(stored, dict) else {}
+        atexit.register(save_compiled)
+    key = _program_key(pattern, flags)
+    program = _programs.get(key)
+    if program is not None:
+        try:
+            return _sre.compile(pattern, *program)
+        except Exception:  # not what this engine expects: compile afresh
+            pass
+    try:
+        from re import _compiler, _parser
+
+        parsed = _parser.parse(pattern, flags)
+        code = [int(op) for op in _compiler._code(parsed, flags)]  # plain ints: storable
+        indexgroup = [None] * parsed.state.groups
+        for name, index in parsed.state.groupdict.items():
+            indexgroup[index] = name
+        program = (flags | parsed.state.flags, code, parsed.state.groups - 1, dict(parsed.state.groupdict), tuple(indexgroup))
+        compiled = _sre.compile(pattern, *program)
+    except re.error:
+        raise
+    except Exception:  # the engine's internals changed: the public way
+        return re.compile(pattern, flags)
+    _programs[key] = program
+    _programs_dirty = True
+    return compiled
+
+
+def save_compiled() -> None:
+    """Write the programs compiled in this run to the cache folder (also done at exit)."""
+    global _programs_dirty
+    if not _programs_dirty or _programs is None:
+        return
+    from . import cache
+
+    if len(_programs) > 3000:  # patterns of rule sets long gone: start again
+        recent = list(_programs.items())[-1000:]
+        _programs.clear()
+        _programs.update(recent)
+    cache.write(_PROGRAMS_FILE, _programs)
+    _programs_dirty = False
 
 
 class PatternTimeout(Exception):
@@ -91,6 +165,12 @@ _BACKTRACKING_LIMIT = 2000
 
 
 def bounded_backtracking(pattern: str, flags: int = 0) -> bool:
+    """Whether Python's backtracking engine runs ``pattern`` in linear time (see
+    :func:`_bounded_backtracking`); kept in the cache folder across runs."""
+    return _BOUNDED(pattern, int(flags))
+
+
+def _bounded_backtracking(pattern: str, flags: int = 0) -> bool:
     """Whether Python's backtracking engine runs ``pattern`` in linear time: no back-references,
     no unbounded repetition except of one character at the very end (``[\\w'-]+``), and few
     ways to retry an attempt (so no ``(a|a)?`` chain). Such a pattern needs neither RE2 nor a
@@ -151,6 +231,9 @@ def _encodable(text: str) -> str:
     return _LONE_SURROGATE.sub("\ufffd", text)
 
 
+_BOUNDED = cache.Memo("bounded-backtracking", _bounded_backtracking)
+
+
 class UserPattern:
     """A compiled rule pattern with the ``finditer``/``search``/``fullmatch`` of ``re``."""
 
@@ -177,7 +260,7 @@ class UserPattern:
             if compiled is not None:
                 engine = "re2"
         if compiled is None and bounded_backtracking(pattern):
-            compiled, engine = re.compile(pattern, re.IGNORECASE if ignorecase else 0), "re"
+            compiled, engine = compile_re(pattern, re.IGNORECASE if ignorecase else 0), "re"
         if compiled is None:
             import regex
 

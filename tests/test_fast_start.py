@@ -226,3 +226,31 @@ def test_a_memo_keeps_results_across_runs(cache_dir) -> None:
     assert again("Sign up", 2) == frozenset({"sign up"}) and calls == ["Sign up"]
     assert again("Sign up", 0) == frozenset({"sign up"}) and calls == ["Sign up", "Sign up"]  # other flags
     cache._MEMOS[:] = [m for m in cache._MEMOS if m.name != memo.name]
+
+
+def test_compiled_programs_kept_across_runs_match_like_re_compile(cache_dir, monkeypatch) -> None:
+    import re
+
+    from linter import patterns
+
+    monkeypatch.setattr(patterns, "_programs", None)
+    source = r"(?<![\w’'])(?P<month>Oct|Sept)\.? (?P<day>\d{1,2})(?:st|nd|rd|th)?(?![\w’'])"
+    first = patterns.compile_re(source, re.IGNORECASE)
+    patterns.save_compiled()
+    assert list(cache_dir.glob("re-programs-*.marshal"))
+    monkeypatch.setattr(patterns, "_programs", None)  # as in the next run
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(re._parser, "parse", no_parsing)
+    again = patterns.compile_re(source, re.IGNORECASE)
+    monkeypatch.undo()
+    expected = re.compile(source, re.IGNORECASE)
+    text = "On oct. 11th and Sept 3, not Oct 111."
+    for compiled in (first, again):
+        assert compiled.flags == expected.flags and compiled.groupindex == expected.groupindex
+        assert [m.groupdict() | {"span": m.span()} for m in compiled.finditer(text)] == \
+               [m.groupdict() | {"span": m.span()} for m in expected.finditer(text)]
+    with pytest.raises(re.error):
+        patterns.compile_re("(unclosed")

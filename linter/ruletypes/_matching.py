@@ -9,6 +9,9 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from .. import cache
+from ..patterns import compile_re
+
 # A phrase boundary that treats letters, digits and apostrophes inside words as word characters.
 WORD_START = r"(?<![\w’'])"
 # A word may end before a possessive ("the judgement's"), but not inside a contraction ("don't").
@@ -64,6 +67,10 @@ def _trie_pattern(words: Iterable[str]) -> str:
     return emit(trie)
 
 
+# Building the trie of a long list takes a while at every start: kept in the cache folder.
+_TRIES = cache.Memo("phrase-tries", lambda items: _trie_pattern(items))
+
+
 def phrase_pattern(phrases: Iterable[str], *, ignorecase: bool = False, word_boundaries: bool = True) -> str:
     """One pattern matching any of ``phrases`` (longest first at each position).
 
@@ -73,7 +80,7 @@ def phrase_pattern(phrases: Iterable[str], *, ignorecase: bool = False, word_bou
     items = sorted({p.lower() if ignorecase else p for p in phrases if p})
     if not items:
         return r"(?!x)x"
-    body = _trie_pattern(items)
+    body = _TRIES(tuple(items))
     body = body.replace(r"\ ", r"\s+")
     if word_boundaries:
         body = WORD_START + "(?:" + body + ")" + WORD_END
@@ -82,7 +89,7 @@ def phrase_pattern(phrases: Iterable[str], *, ignorecase: bool = False, word_bou
 
 def compile_phrases(phrases: Iterable[str], *, ignorecase: bool = False, word_boundaries: bool = True) -> re.Pattern[str]:
     flags = re.IGNORECASE if ignorecase else 0
-    return re.compile(phrase_pattern(phrases, ignorecase=ignorecase, word_boundaries=word_boundaries), flags)
+    return compile_re(phrase_pattern(phrases, ignorecase=ignorecase, word_boundaries=word_boundaries), flags)
 
 
 def compile_user_pattern(pattern: str, flags: int = 0) -> re.Pattern[str]:

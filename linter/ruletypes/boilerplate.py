@@ -38,7 +38,7 @@ from ..article import Article, Block
 from ..findings import Applicability, Edit
 from ._matching import WORD_END, WORD_START, _trie_pattern
 from .. import cache
-from ..patterns import UserPattern, validating
+from ..patterns import UserPattern, compile_re, validating
 from .base import LintContext, Match, RuleConfigError, RuleType
 
 #: What may surround a stray line besides punctuation: link prompts and arrows.
@@ -377,7 +377,7 @@ class _LiteralScan:
             literal: tuple(literal[:end] for end in range(1, len(literal) + 1) if literal[:end] in literals)
             for literal in literals
         }
-        return re.compile(_trie_pattern(sorted(literals))), closure
+        return compile_re(_trie_pattern(sorted(literals))), closure
 
 
 _SCAN = _LiteralScan()

@@ -8,7 +8,7 @@ from collections import defaultdict
 from typing import Iterable
 
 from ..article import Article, Block
-from ..patterns import UserPattern
+from ..patterns import UserPattern, compile_re
 from ._matching import required_words, phrase_pattern
 from .base import LintContext, Match, RuleConfigError, RuleType
 
@@ -62,7 +62,7 @@ class SharedPhrases:
         with self._lock:
             if self._matcher is None:
                 flags = re.IGNORECASE if self.ignorecase else 0
-                self._matcher = re.compile(phrase_pattern(self.phrases, ignorecase=self.ignorecase), flags)
+                self._matcher = compile_re(phrase_pattern(self.phrases, ignorecase=self.ignorecase), flags)
                 self._prefixes = {
                     phrase: tuple(p for p in self.phrases if phrase.startswith(p + " ")) for phrase in self.phrases if " " in phrase
                 }

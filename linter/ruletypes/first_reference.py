@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..patterns import compile_re
 from ..article import Article, Block
 from .base import LintContext, Match, RuleConfigError, RuleType
 
@@ -148,14 +149,14 @@ class FirstReference(RuleType):
         )
         # A nickname in quotation marks may stand inside a name: Brian 'Head' Welch.
         nickname = r"(?:[ \t]+['‘\"“][A-Z][\w .\-]{0,20}?['’\"”])?"
-        self.sequence = re.compile(rf"(?<![\w’'.\-]){token}(?:{nickname}[ \t]+{token})*")
+        self.sequence = compile_re(rf"(?<![\w’'.\-]){token}(?:{nickname}[ \t]+{token})*")
         self.token = re.compile(token)
         attribution = "|".join(sorted(map(re.escape, words("attribution_verbs")), key=len, reverse=True)) or r"(?!x)x"
         subject = "|".join(sorted(map(re.escape, words("subject_verbs")), key=len, reverse=True)) or r"(?!x)x"
-        self.attribution_after = re.compile(
+        self.attribution_after = compile_re(
             rf"[ \t]+(?:(?:has|had|have|also|later|previously|then|again|once|would|will|recently)[ \t]+)*(?:{attribution})\b"
         )
-        self.subject_after = re.compile(rf"[ \t]+(?:{subject})\b")
+        self.subject_after = compile_re(rf"[ \t]+(?:{subject})\b")
         self.according_before = re.compile(r"\baccording[ \t]+to[ \t]+$", re.IGNORECASE)
         # ", said Kenney." or "..." said Kenney: the verb follows a comma or a closing quote.
         self.inverted_before = re.compile(r"[,\"”’][ \t]*(?:said|says|added|adds|wrote|writes|asked|asks)[ \t]+$")

@@ -7,7 +7,7 @@ from typing import Iterable
 
 from ..article import Article
 from ._matching import WORD_END, WORD_START, required_words, match_case, phrase_pattern
-from ..patterns import UserPattern, candidate_finder, required_text
+from ..patterns import UserPattern, candidate_finder, compile_re, required_text
 from .base import LintContext, Match, RuleConfigError, RuleType
 
 
@@ -55,7 +55,7 @@ class Substitution(RuleType):
             self.literals = tuple(literals) if None not in literals else None
         else:
             self.table = {(k.lower() if self.ignorecase else k): v for k, v in swap.items()}
-            self.matcher = re.compile(phrase_pattern(swap, ignorecase=self.ignorecase), flags)
+            self.matcher = compile_re(phrase_pattern(swap, ignorecase=self.ignorecase), flags)
             self.candidates = None
             self.literals = None
         # Words one of which an article must hold for this rule to find anything in it.
