@@ -47,3 +47,15 @@ def test_a_damaged_table_file_is_not_trusted(fresh_cache):
     _syllables.known_syllables.cache_clear()
     path.write_bytes(b"this is not an SQLite database" * 100)
     assert _syllables.known_syllables().get("department") == 3
+
+
+def test_a_long_run_reads_the_whole_table_at_once(fresh_cache, monkeypatch):
+    from linter import wordtables
+
+    monkeypatch.setattr(wordtables, "_BULK_AFTER", 3)
+    table = _syllables.known_syllables()
+    words = ["police", "department", "fire", "hour", "immigration"]
+    counts = [table.get(word) for word in words]
+    assert isinstance(table._in_memory, dict) and len(table._in_memory) > 100_000
+    assert counts == [2, 3, 2, 2, 4] and table.getter()("unprecedented") == 5  # the CMU dictionary reads "hour" as two
+    assert list(fresh_cache.glob("cmudict-syllables-*.marshal"))
