@@ -399,6 +399,33 @@ def _found(lowered: str, version: int) -> dict[str, int]:
     return found
 
 
+_last_story = threading.local()
+
+
+def _story_literals(paragraphs: tuple[Block, ...]) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The registered literals found anywhere in the paragraphs, and those opening one; None
+    when a paragraph holds a character whose case folding the literals cannot stand for. Worked
+    out once per story (the sixteen rules read the same paragraphs)."""
+    version = _SCAN.version
+    cached = getattr(_last_story, "value", None)
+    if cached is not None and cached[0] is paragraphs and cached[1] == version:
+        return cached[2]
+    found: set[str] = set()
+    opened: set[str] = set()
+    result: tuple[frozenset[str], frozenset[str]] | None
+    for block in paragraphs:
+        lowered = _lowered(block.text)
+        if lowered is None:
+            result = None
+            break
+        found.update(_found(lowered, version))
+        opened.update(_opened(block.text, version))
+    else:
+        result = (frozenset(found), frozenset(opened))
+    _last_story.value = (paragraphs, version, result)
+    return result
+
+
 @lru_cache(maxsize=4096)
 def _opened(text: str, version: int) -> frozenset[str]:
     """The registered opening literals that start where a stray line's opening may be, after
@@ -481,6 +508,20 @@ class _Prefilter:
             for literal in masks.keys() & found.keys():
                 bits |= masks[literal]
         return bits
+
+    def absent_from(self, story: tuple[frozenset[str], frozenset[str]] | None, lines_too: bool) -> bool:
+        """Whether no paragraph of a story whose paragraphs hold the literals ``story`` (found
+        anywhere, opening a paragraph) can match a phrase or open with a line pattern."""
+        if story is None or self.read_all or self.unconditional:
+            return False
+        found, opened = story
+        if not self.masks.keys().isdisjoint(found):
+            return False
+        if not lines_too:
+            return True
+        if not self.line_test:
+            return False
+        return self.line_prefixes.isdisjoint(opened) and self.line_anywhere.isdisjoint(found)
 
     def may_open(self, text: str, lowered: str | None) -> bool:
         """Whether a line or phrase pattern may match where the paragraph's opening punctuation
@@ -644,6 +685,11 @@ class Boilerplate(RuleType):
         count = len(paragraphs)
         lines_too = self.whole and not self.repair
         prefilter, longest = self.prefilter, self.max_line_length
+        if prefilter.absent_from(_story_literals(paragraphs), lines_too):
+            # None of the literals this rule's patterns need is anywhere in the story: no
+            # paragraph can match, so the paragraph-by-paragraph tests are skipped.
+            yield from self._byline(article)
+            return
         for position, block in enumerate(paragraphs):
             if self.allow and self._allowed(position, count):
                 continue
