@@ -75,8 +75,6 @@ def compile_re(pattern: str, flags: int = 0) -> re.Pattern[str]:
     global _programs, _programs_dirty
     flags = int(flags)
     if _programs is None:
-        from . import cache
-
         stored = cache.read(_PROGRAMS_FILE)
         _programs = stored if isinstance(stored, dict) else {}
         atexit.register(save_compiled)
@@ -111,8 +109,6 @@ def save_compiled() -> None:
     global _programs_dirty
     if not _programs_dirty or _programs is None:
         return
-    from . import cache
-
     if len(_programs) > 3000:  # patterns of rule sets long gone: start again
         recent = list(_programs.items())[-1000:]
         _programs.clear()

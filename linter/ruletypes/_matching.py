@@ -92,11 +92,6 @@ def compile_phrases(phrases: Iterable[str], *, ignorecase: bool = False, word_bo
     return compile_re(phrase_pattern(phrases, ignorecase=ignorecase, word_boundaries=word_boundaries), flags)
 
 
-def compile_user_pattern(pattern: str, flags: int = 0) -> re.Pattern[str]:
-    """Compile a rule author's regular expression (raises ``re.error`` with the reason)."""
-    return re.compile(pattern, flags)
-
-
 def match_case(actual: str, expected: str) -> str:
     """Carry the capitalisation of ``actual`` over to ``expected`` ("Per cent" -> "Percent")."""
     if actual.isupper() and len(actual) > 1 and expected.lower() == expected:
