@@ -487,3 +487,21 @@ def test_line_index_columns_follow_the_negotiated_encoding(encoding, column):
     assert (index.position(text.index("next")).line, index.position(text.index("last")).line) == (2, 3)
     assert index.offset(types.Position(line=0, character=99)) == 5  # clamped before the line break
     assert index.offset(types.Position(line=9, character=0)) == len(text)
+
+
+@client_test
+async def test_a_backtracking_house_rule_does_not_hang_the_server(client: LanguageClient, tmp_path):
+    desk = tmp_path / "desk"
+    (desk / "house").mkdir(parents=True)
+    # Catastrophic on a long run of "x": the rule runs out of its time budget and is reported.
+    (desk / "house" / "runaway.yml").write_text("type: existence\nmessage: m\npatterns: ['\\b(x+x+)+y']\n", encoding="utf-8")
+    write_config(desk, "rules: [house]\n")
+    story = "Rates rise\n\n" + "x" * 30_000 + "\n\nRates rose 5 per cent on Monday.\n"
+    uri = open_story(client, desk / "runaway.txt", story)
+    diagnostics = await next_diagnostics(client, uri)
+    (failure,) = by_code(diagnostics, "runaway")
+    assert failure.severity == types.DiagnosticSeverity.Error and "ran out of time" in failure.message
+    assert by_code(diagnostics, "starter.percent")  # the other rules ran
+    # And the server still answers: the next document is checked as usual.
+    other = open_story(client, desk / "rates.txt", "Rates rise\n\nRates rose 5 per cent.\n")
+    assert by_code(await next_diagnostics(client, other), "starter.percent")
