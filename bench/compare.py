@@ -5,7 +5,8 @@
 
 Runs, in one session and alternating their order each round:
 
-* copydesk (full default rule set, one process; and with ``--jobs`` across the cores),
+* copydesk (full default rule set, one process; with ``--jobs`` across the cores; and handed to
+  a ``copydesk daemon`` the script starts, as a pre-commit hook would with one running),
 * proselint (``pip install proselint``),
 * textlint with the write-good rule (``npm install --prefix bench/peers textlint
   textlint-rule-write-good``; or set ``COPYDESK_BENCH_TEXTLINT`` to a textlint binary whose
@@ -53,18 +54,21 @@ def textlint_command() -> list[str] | None:
     return None
 
 
-def tools(jobs: int) -> dict[str, tuple[list[str], Path | None]]:
-    """Name -> (command before the file list, working folder)."""
-    found: dict[str, tuple[list[str], Path | None]] = {
-        "copydesk": ([sys.executable, "-m", "linter", "check", "--no-config", "--format", "json"], None),
+def tools(jobs: int, daemon_socket: str) -> dict[str, tuple[list[str], Path | None, dict | None]]:
+    """Name -> (command before the file list, working folder, environment)."""
+    check = [sys.executable, "-m", "linter", "check", "--no-config", "--format", "json"]
+    found: dict[str, tuple[list[str], Path | None, dict | None]] = {
+        "copydesk": (check + ["--no-daemon"], None, None),
     }
     if jobs > 1:
-        found[f"copydesk -j{jobs}"] = (found["copydesk"][0] + ["--jobs", str(jobs)], None)
+        found[f"copydesk -j{jobs}"] = (check + ["--no-daemon", "--jobs", str(jobs)], None, None)
+    # The same command handed to a running `copydesk daemon` (started before the rounds).
+    found["copydesk (daemon)"] = (check, None, {**os.environ, "COPYDESK_DAEMON_SOCKET": daemon_socket})
     if shutil.which("proselint"):
-        found["proselint"] = (["proselint", "check", "--output-format", "json"], None)
+        found["proselint"] = (["proselint", "check", "--output-format", "json"], None, None)
     textlint = textlint_command()
     if textlint:
-        found["textlint+write-good"] = (textlint, Path(textlint[0]).resolve().parents[2])
+        found["textlint+write-good"] = (textlint, Path(textlint[0]).resolve().parents[2], None)
     return found
 
 
@@ -81,8 +85,8 @@ def run(command: list[str], files: list[str], cwd: Path | None, env: dict | None
 
 
 def measure(name: str, spec, files: list[str], results: dict, key: str) -> None:
-    command, cwd = spec
-    elapsed, memory = run(command, files, cwd)
+    command, cwd, env = spec
+    elapsed, memory = run(command, files, cwd, env)
     results.setdefault(name, {}).setdefault(key, []).append(elapsed)
     results[name].setdefault(key + "_mb", []).append(memory)
 
@@ -99,7 +103,13 @@ def main() -> int:
         return 0
     files = corpus_files(args.per_folder)
     words = sum(len(Path(f).read_text(encoding="utf-8").split()) for f in files)
-    found = tools(args.jobs)
+    import tempfile
+
+    socket_folder = tempfile.mkdtemp(prefix="copydesk-bench-")
+    found = tools(args.jobs, os.path.join(socket_folder, "daemon.sock"))
+    daemon_env = found["copydesk (daemon)"][2]
+    subprocess.run([sys.executable, "-m", "linter", "daemon", "--detach", "--idle", "600"], env=daemon_env,
+                   check=True, stdout=subprocess.DEVNULL)
     missing = [peer for peer in ("proselint", "textlint+write-good") if peer not in found]
     for peer in missing:
         print(f"note: {peer} is not installed; skipped (see this script's docstring)")
@@ -123,11 +133,11 @@ def main() -> int:
         ratio_one = f"{base_one / median_one:.2f}x" if base_one else "-"
         peak = max(results[name]["all_mb"])
         print(f"{name:22} {median_all:9.2f}s {len(files) / median_all:11.1f} {ratio:>13} {median_one:8.2f}s {ratio_one:>13} {peak:8.0f}")
+    subprocess.run([sys.executable, "-m", "linter", "daemon", "--stop"], env=daemon_env, stdout=subprocess.DEVNULL)
     print("\nratios: how many times faster than proselint (higher is better); medians of the rounds")
+    print("copydesk (daemon): the same command with `copydesk daemon` running (its peak memory is the client's)")
     # The runs above use copydesk's cache folder (rule files validated, word tables and data files
     # parsed) as any second run on a machine does; the very first run builds it.
-    import tempfile
-
     with tempfile.TemporaryDirectory() as empty:
         cold, _ = run(found["copydesk"][0], files[:1], None, {**os.environ, "COPYDESK_CACHE_DIR": empty})
         warm, _ = run(found["copydesk"][0], files[:1], None, {**os.environ, "COPYDESK_CACHE_DIR": empty})

@@ -55,6 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     check.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="check files in N processes")
+    check.add_argument("--no-daemon", action="store_true", help="run here even when a copydesk daemon is running")
+
+    daemon = commands.add_parser("daemon", help="keep the rules loaded so that 'copydesk check' answers at once")
+    daemon.add_argument("--idle", type=float, default=900, metavar="SECONDS", help="stop after this long without a command (0: never)")
+    daemon.add_argument("--detach", action="store_true", help="start in the background and return once it answers")
+    daemon.add_argument("--status", action="store_true", help="say whether a daemon is running")
+    daemon.add_argument("--stop", action="store_true", help="stop the running daemon")
 
     rules = commands.add_parser("rules", help="list the rules")
     _add_rule_options(rules)
@@ -119,6 +126,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _rules(args)
         if args.command == "explain":
             return _explain(args)
+        if args.command == "daemon":
+            return _daemon(args)
         if args.command == "test-rules":
             return _test_rules(args)
         if args.command == "serve":
@@ -399,6 +408,26 @@ def _rules(args: argparse.Namespace) -> int:
         styles = f"  (styles: {', '.join(row['styles'])})" if row["styles"] else ""
         print(f"{row['id']:{width}}  {row['type']:14} {row['severity']:10} {row['category']:12} {row['fix']}{styles}")
     return EXIT_OK
+
+
+def _daemon(args: argparse.Namespace) -> int:
+    from . import daemon
+
+    path = daemon.socket_path()
+    if args.stop or args.status:
+        answer = daemon.ask(path, {"command": "stop" if args.stop else "status"})
+        if answer is None:
+            print(f"copydesk daemon: none running on {path}")
+            return EXIT_FINDINGS
+        if args.stop:
+            print("copydesk daemon: stopped")
+        else:
+            print(f"copydesk daemon: running on {path} (pid {answer['pid']}, {answer['served']} commands served, "
+                  f"up {answer['seconds']:g} s)")
+        return EXIT_OK
+    if args.detach:
+        return daemon.detach(path, args.idle)
+    return daemon.serve(path, args.idle)
 
 
 def _explain(args: argparse.Namespace) -> int:

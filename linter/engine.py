@@ -134,12 +134,12 @@ def lint(
     for unit in _units(rules, context.style):
         rule = unit[0]
         spec = rule.spec
-        rule_budget = budget
+        rule_budget, cut_short = budget, False
         if deadline is not None:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise DeadlineExceeded(f"the lint stopped before rule {spec.id}: out of time")
-            rule_budget = min(budget, left)
+            rule_budget, cut_short = min(budget, left), left < budget
         previous = start_budget(rule_budget)
         try:
             if len(unit) == 1:
@@ -147,7 +147,9 @@ def lint(
             else:
                 found = [_finding(owner, match, article) for owner, match in type(rule).check_group(unit, article, context)]
         except PatternTimeout as error:
-            if deadline is not None and time.monotonic() >= deadline:
+            # A budget cut to the time left ran out: that is the deadline (the pattern engine's
+            # clock may fire a moment before ours reaches it).
+            if cut_short or (deadline is not None and time.monotonic() >= deadline):
                 raise DeadlineExceeded(f"the lint stopped in rule {spec.id}: out of time") from None
             # A hostile or careless pattern: say which rule, drop its partial findings, go on.
             found = [_rule_failure(r.spec, f"rule {r.spec.id} ran out of time on this document: {error}; "

@@ -20,9 +20,34 @@ from .readers import read_article
 from .ruletypes.base import LintContext, RuleType
 
 
-@lru_cache(maxsize=16)
 def _rule_set(dirs: tuple[Path, ...]) -> RuleSet:
+    """The rules of the bundled packs and ``dirs``, loaded once per process and again when a
+    rule or data file changes (a long-running daemon, language server or service sees edits)."""
+    return _rule_set_as_of(dirs, _stamp(dirs))
+
+
+@lru_cache(maxsize=16)
+def _rule_set_as_of(dirs: tuple[Path, ...], stamp: tuple) -> RuleSet:
     return load_rules(dirs)
+
+
+def forget_rule_sets() -> None:
+    """Load rules afresh on next use."""
+    _rule_set_as_of.cache_clear()
+
+
+def _stamp(dirs: tuple[Path, ...]) -> tuple:
+    from .loading import bundled_rules_dir
+
+    stamps = []
+    for root in (bundled_rules_dir(), *dirs):
+        for path in sorted(Path(root).rglob("*.y*ml")):
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            stamps.append((str(path), info.st_mtime_ns, info.st_size))
+    return tuple(stamps)
 
 
 class Linter:

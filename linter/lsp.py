@@ -168,11 +168,11 @@ class LinterCache:
         self.lock = threading.Lock()
 
     def invalidate(self) -> None:
-        from .linting import _rule_set
+        from .linting import forget_rule_sets
 
         with self.lock:
             self.entries.clear()
-            _rule_set.cache_clear()  # house rule files named by a config may have changed too
+            forget_rule_sets()  # house rule files named by a config may have changed too
 
     def get(self, config_path: Path | None, errors: list[str]) -> LinterEntry:
         mtime = _mtime(config_path)
@@ -180,9 +180,9 @@ class LinterCache:
             entry = self.entries.get(config_path)
             if entry is None or entry.mtime != mtime:
                 if entry is not None:
-                    from .linting import _rule_set
+                    from .linting import forget_rule_sets
 
-                    _rule_set.cache_clear()
+                    forget_rule_sets()
                 entry = self._build(config_path, mtime, errors)
                 self.entries[config_path] = entry
             return entry
