@@ -411,8 +411,12 @@ def _rules(args: argparse.Namespace) -> int:
 
 
 def _daemon(args: argparse.Namespace) -> int:
+    import socket
+
     from . import daemon
 
+    if not hasattr(socket, "AF_UNIX") or not hasattr(os, "getuid"):
+        raise UsageError("copydesk daemon needs Unix sockets (Linux, macOS); here checks always run in place")
     path = daemon.socket_path()
     if args.stop or args.status:
         answer = daemon.ask(path, {"command": "stop" if args.stop else "status"})

@@ -80,6 +80,8 @@ def _read_exactly(connection: socket.socket, size: int) -> bytes | None:
 def forward(argv: list[str], timeout: float = 600.0) -> int | None:
     """Run ``copydesk ARGV`` in a daemon; its exit code, or None when there is no daemon to ask
     (the caller then runs the command itself)."""
+    if not hasattr(socket, "AF_UNIX") or not hasattr(os, "getuid"):
+        return None  # no Unix sockets here (Windows): always run in place
     path = socket_path()
     if not path.exists():
         return None
