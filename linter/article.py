@@ -272,8 +272,9 @@ class Article:
 
     @cached_property
     def vocabulary(self) -> frozenset[str]:
-        """Every word in the article, folded with :func:`fold_word`: a rule with a word list
-        skips an article that holds none of its words without scanning it."""
+        """Every word (``\\w+``) in the article, case-folded: a rule with a word list skips an
+        article that holds none of its words without scanning it (see
+        :func:`linter.ruletypes._matching.required_words`)."""
         words: set[str] = set()
         for block in self.blocks:
             words.update(_WORD.findall(block.text))

@@ -53,7 +53,8 @@ class SharedPhrases:
             if new:
                 self.phrases |= new
                 self._matcher = None  # rebuilt on next use
-                self.triggers = required_words(self.phrases)
+                added = required_words(new)
+                self.triggers = None if added is None or self.triggers is None else self.triggers | added
 
     def _compiled(self) -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
         matcher = self._matcher
@@ -63,9 +64,14 @@ class SharedPhrases:
             if self._matcher is None:
                 flags = re.IGNORECASE if self.ignorecase else 0
                 self._matcher = compile_re(phrase_pattern(self.phrases, ignorecase=self.ignorecase), flags)
-                self._prefixes = {
-                    phrase: tuple(p for p in self.phrases if phrase.startswith(p + " ")) for phrase in self.phrases if " " in phrase
-                }
+                # Each phrase's leading parts that are phrases too ("in the wake" of "in the wake of"),
+                # looked up word by word rather than compared with every other phrase.
+                self._prefixes = {}
+                for phrase in self.phrases:
+                    words = phrase.split(" ")
+                    shorter = tuple(part for part in (" ".join(words[:n]) for n in range(1, len(words))) if part in self.phrases)
+                    if len(words) > 1:
+                        self._prefixes[phrase] = shorter
                 self._local = threading.local()  # matches cached for the old matcher are stale
             return self._matcher, self._prefixes
 
