@@ -274,10 +274,13 @@ def detach(path: Path, idle: float) -> int:
         print(f"copydesk daemon: already running on {path}")
         return 0
     env = {**os.environ, "COPYDESK_DAEMON_SOCKET": str(path)}
+    # Started from the folder that holds this copydesk, so that "-m linter" is this copydesk
+    # and not a source checkout in the current folder.
+    home = Path(__file__).resolve().parents[1]
     subprocess.Popen(
         [sys.executable, "-m", "linter", "daemon", "--idle", str(idle)],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True, env=env,
+        start_new_session=True, env=env, cwd=home,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

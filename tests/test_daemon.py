@@ -111,3 +111,19 @@ def test_the_socket_folder_must_be_private(env, tmp_path) -> None:
     os.chmod(folder, 0o755)
     refused = run("daemon", "--idle", "5", cwd=tmp_path, env=env)
     assert refused.returncode == 2 and "only you can use" in refused.stderr
+
+
+def test_a_detached_daemon_is_the_copydesk_that_started_it(env, tmp_path) -> None:
+    # A source checkout named "linter" in the caller's folder must not be what the daemon runs.
+    decoy = tmp_path / "linter"
+    decoy.mkdir()
+    (decoy / "__init__.py").write_text("", encoding="utf-8")
+    (decoy / "__main__.py").write_text("raise SystemExit('the decoy ran')\n", encoding="utf-8")
+    (tmp_path / "story.txt").write_text(STORY, encoding="utf-8")
+    # -P: the caller itself does not import from its folder (it runs the copydesk on PYTHONPATH).
+    started = subprocess.run([sys.executable, "-P", "-c", "import sys; from linter.launch import main; sys.exit(main())",
+                              "daemon", "--detach", "--idle", "60"], cwd=tmp_path, env=env, capture_output=True,
+                             timeout=60, text=True)
+    assert started.returncode == 0, started.stderr
+    answer = daemon.ask(Path(env["COPYDESK_DAEMON_SOCKET"]), {"command": "status"})
+    assert answer is not None and answer["code"] == daemon.code_stamp()
