@@ -426,8 +426,9 @@ def _daemon(args: argparse.Namespace) -> int:
         if args.stop:
             print("copydesk daemon: stopped")
         else:
-            print(f"copydesk daemon: running on {path} (pid {answer['pid']}, {answer['served']} commands served, "
-                  f"up {answer['seconds']:g} s)")
+            served = answer["served"]
+            print(f"copydesk daemon: running on {path} (pid {answer['pid']}, {served} command{'' if served == 1 else 's'} "
+                  f"served, up {answer['seconds']:g} s)")
         return EXIT_OK
     if args.detach:
         return daemon.detach(path, args.idle)

@@ -46,7 +46,7 @@ def start(env: dict, tmp_path: Path) -> None:
 
 def served(env: dict, tmp_path: Path) -> int:
     status = run("daemon", "--status", cwd=tmp_path, env=env).stdout
-    return int(status.split(", ")[1].split()[0])
+    return int(status.split(", ")[1].split()[0])  # "(pid 123, 4 commands served, up 1 s)"
 
 
 def test_a_check_through_the_daemon_is_the_check_run_in_place(env, tmp_path) -> None:
