@@ -16,6 +16,7 @@ from typing import Iterator, Mapping
 
 _WORD = re.compile(r"\w+")
 _DOTTED = re.compile(r"(?:[A-Za-z]\.){2,}")
+_DOTTED_HINT = re.compile(r"\.[A-Za-z]\.")  # starts with a literal: a quick search rules most stories out
 
 #: Article fields, in the order they appear in a story.
 FIELDS = ("headline", "dek", "byline", "dateline", "body")
@@ -275,16 +276,15 @@ class Article:
         """Every word (``\\w+``) in the article, case-folded: a rule with a word list skips an
         article that holds none of its words without scanning it (see
         :func:`linter.ruletypes._matching.required_words`)."""
-        words: set[str] = set()
-        for block in self.blocks:
-            words.update(_WORD.findall(block.text))
+        text = self.all_text
+        words = set(_WORD.findall(text))  # blocks are joined by newlines: no word spans two
         folded = {word.casefold() for word in words}
         # Python's case-insensitive matching uses simple case mappings ("İ" matches "i"), which
         # casefold() does not always give; keep those spellings of non-ASCII words too.
         folded.update("".join(char.lower()[:1] for char in word) for word in words if not word.isascii())
         # Dotted initials ("N.Y.P.D.") also count as the words they spell, every run of 2 to 8 of
         # them, so that a listed acronym can be looked for whatever initials stand around it.
-        for run in _DOTTED.findall(self.all_text):
+        for run in _DOTTED.findall(text) if _DOTTED_HINT.search(text) else ():
             letters = run.replace(".", "").casefold()
             folded.update(letters[i:j] for i in range(len(letters)) for j in range(i + 2, min(len(letters), i + 8) + 1))
         return frozenset(folded)
