@@ -10,7 +10,7 @@ with its code. With no daemon, or one from another copydesk installation, it run
 itself, so starting a daemon never changes a result, only the time it takes.
 
 - The socket is ``$COPYDESK_DAEMON_SOCKET``, or ``copydesk-<uid>/daemon.sock`` in
-  ``$XDG_RUNTIME_DIR`` (else the temporary folder).
+  ``$XDG_RUNTIME_DIR`` (else ``$TMPDIR``, else ``/tmp``).
 - Its folder is private (mode 0700).
 - On Linux the daemon also checks that each caller is the same user.
 - It serves one command at a time and stops after ``--idle`` seconds without one.
@@ -26,7 +26,6 @@ import os
 import socket
 import struct
 import sys
-import tempfile
 from pathlib import Path
 
 #: Environment variables a command takes from its caller (the daemon's own are not used for it).
@@ -39,7 +38,8 @@ def socket_path() -> Path:
     explicit = os.environ.get("COPYDESK_DAEMON_SOCKET")
     if explicit:
         return Path(explicit)
-    base = os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir()
+    # Not tempfile.gettempdir(): it writes a test file to find a folder, on every command.
+    base = os.environ.get("XDG_RUNTIME_DIR") or os.environ.get("TMPDIR") or "/tmp"
     return Path(base) / f"copydesk-{os.getuid()}" / "daemon.sock"
 
 
