@@ -118,3 +118,21 @@ def test_count_agrees_with_finditer_on_every_engine():
     for source in (r"[\w'’-]+", r"\b\w+\b", r"(\w)(\w)", r"[a-z]+", r"(?:a|e)"):
         pattern = UserPattern(source)
         assert pattern.count(text) == len(list(pattern.finditer(text))), (source, pattern.engine)
+
+
+def test_off_topic_skip_patterns_run_under_the_budget_too(tmp_path):
+    from linter.loading import bundled_rules_dir, load_rule
+    from linter.ruletypes.base import LintContext
+
+    source = (bundled_rules_dir() / "newsroom" / "off-topic.yml").read_text(encoding="utf-8")
+    rule_file = tmp_path / "newsroom" / "off-topic.yml"
+    rule_file.parent.mkdir()
+    data = tmp_path / "newsroom" / "data"
+    data.symlink_to(bundled_rules_dir() / "newsroom" / "data")
+    rule_file.write_text(source.replace("skip_patterns:", "skip_patterns:\n  - '\\b(x+x+)+y'", 1), encoding="utf-8")
+    rule = load_rule(rule_file, tmp_path)
+    assert rule.skip.pattern.count("(x+x+)+y") == 1 and rule.skip.engine == "regex"
+    story = "Ferry fares rise\n\n" + "\n\n".join(["The ferry fares rose on Monday across the harbour routes."] * 5 + [RUN_OF_X])
+    started = time.monotonic()
+    (failure,) = lint(read_article(story), [rule], LintContext(settings={"pattern_budget": 0.3}))
+    assert failure.category == "rule-error" and time.monotonic() - started < 5

@@ -112,6 +112,27 @@ class RuleType:
                 yield rule, match
 
 
+def combined_pattern(patterns: list[str], key: str, *, ignorecase: bool = False, multiline: bool = False):
+    """One :class:`~linter.patterns.UserPattern` for a rule author's ``patterns`` (listed under
+    option ``key``), or None for none. Each is checked on its own first, so that an error names
+    the pattern and its place (``patterns.2``)."""
+    import re
+
+    from ..patterns import UserPattern
+
+    for index, pattern in enumerate(patterns):
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise RuleConfigError(f"bad regular expression {pattern!r}: {error}", f"{key}.{index}") from None
+    if not patterns:
+        return None
+    try:
+        return UserPattern(("(?m)" if multiline else "") + "|".join(f"(?:{p})" for p in patterns), ignorecase=ignorecase)
+    except re.error as error:  # each compiles alone, but not together (a global flag mid-pattern)
+        raise RuleConfigError(f"{key} do not combine: {error}", key) from None
+
+
 def load_mapping(spec: RuleSpec, key: str) -> Mapping[str, Any]:
     """The YAML mapping in the data file that option ``key`` names (relative to the rule file)."""
     from ..datafiles import DataFileError, read_data_file

@@ -8,9 +8,9 @@ from collections import defaultdict
 from typing import Iterable
 
 from ..article import Article, Block
-from ..patterns import UserPattern, compile_re
+from ..patterns import compile_re
 from ._matching import required_words, phrase_pattern
-from .base import LintContext, Match, RuleConfigError, RuleType
+from .base import LintContext, Match, RuleConfigError, RuleType, combined_pattern
 
 
 def _key(text: str, ignorecase: bool) -> str:
@@ -154,14 +154,9 @@ class Existence(RuleType):
         self.token_keys = frozenset(_key(t, ignorecase) for t in tokens)
         if self.shared is not None:
             self.shared.add(tokens)
-        patterns = list(options.get("patterns", ()))
-        for index, pattern in enumerate(patterns):
-            try:
-                re.compile(pattern)
-            except re.error as error:
-                raise RuleConfigError(f"bad regular expression {pattern!r}: {error}", f"patterns.{index}") from None
-        if patterns:
-            self.matchers.append(UserPattern("|".join(f"(?:{p})" for p in patterns), ignorecase=ignorecase))
+        combined = combined_pattern(list(options.get("patterns", ())), "patterns", ignorecase=ignorecase)
+        if combined is not None:
+            self.matchers.append(combined)
         exceptions = options.get("exceptions", ())
         self.exceptions = {e.lower() for e in exceptions} if ignorecase else set(exceptions)
         self.ignorecase = ignorecase

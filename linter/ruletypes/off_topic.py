@@ -43,7 +43,7 @@ from typing import Any, Container, Iterable, Mapping, NamedTuple, Sequence
 
 from ..article import Article, Block
 from ..findings import Applicability, Edit
-from .base import LintContext, Match, RuleConfigError, RuleType
+from .base import LintContext, Match, RuleConfigError, RuleType, combined_pattern
 
 #: The features of the score, each with the weight the YAML gives it.
 FEATURES = (
@@ -693,16 +693,8 @@ class OffTopic(RuleType):
         self.kicker_penalty = float(options.get("kicker_penalty", 0.0))
         self.max_per_story = int(options.get("max_per_story", 3))
         # Paragraphs that are credits or sign-offs, not story: other rules' business.
-        patterns = list(options.get("skip_patterns", ()))
-        for index, pattern in enumerate(patterns):
-            try:
-                re.compile(pattern)
-            except re.error as error:
-                raise RuleConfigError(f"bad regular expression {pattern!r}: {error}", f"skip_patterns.{index}") from None
-        try:
-            self.skip = re.compile("|".join(f"(?:{p})" for p in patterns), re.MULTILINE) if patterns else None
-        except re.error as error:  # each compiles alone, but not together (a global flag mid-pattern)
-            raise RuleConfigError(f"skip_patterns do not combine: {error}", "skip_patterns") from None
+        # The authors' patterns, on a linear-time engine or under a time budget (linter.patterns).
+        self.skip = combined_pattern(list(options.get("skip_patterns", ())), "skip_patterns", multiline=True)
         words = dict(options.get("words", {}))
         self.weight_cap = float(words.pop("weight_cap", 6.5))
         self.max_weight = float(words.pop("max_weight", 4.0))
