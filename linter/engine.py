@@ -140,7 +140,7 @@ def lint(
             if left <= 0:
                 raise DeadlineExceeded(f"the lint stopped before rule {spec.id}: out of time")
             rule_budget, cut_short = min(budget, left), left < budget
-        previous = start_budget(rule_budget)
+        previous = start_budget(rule_budget, hard=cut_short)
         try:
             if len(unit) == 1:
                 found = [_finding(rule, match, article) for match in rule.check(article, context)]

@@ -125,17 +125,26 @@ class PatternTimeout(Exception):
         self.pattern, self.budget = pattern, budget
 
 
-def start_budget(seconds: float) -> tuple:
+def start_budget(seconds: float, *, hard: bool = False) -> tuple:
     """Give the patterns matched from now on ``seconds`` in all, in this thread; returns what
     :func:`end_budget` needs to restore the previous budget. (The engine calls these for every
-    rule, so they are plain functions rather than a context manager.)"""
-    previous = getattr(_state, "deadline", None), getattr(_state, "budget", None)
-    _state.deadline, _state.budget = time.monotonic() + seconds, seconds
+    rule, so they are plain functions rather than a context manager.) ``hard``: the time is the
+    caller's deadline, which long rules also honour (:func:`stop_if_late`)."""
+    previous = getattr(_state, "deadline", None), getattr(_state, "budget", None), getattr(_state, "hard", False)
+    _state.deadline, _state.budget, _state.hard = time.monotonic() + seconds, seconds, hard
     return previous
 
 
 def end_budget(previous: tuple) -> None:
-    _state.deadline, _state.budget = previous
+    _state.deadline, _state.budget, _state.hard = previous
+
+
+def stop_if_late() -> None:
+    """For a rule's own long loops (not patterns): raise :class:`PatternTimeout` once the
+    caller's deadline has passed, so that a service can stop a check in the middle of a slow
+    rule. The per-rule pattern budget alone never stops a rule's own work."""
+    if getattr(_state, "hard", False) and time.monotonic() > _state.deadline:
+        raise PatternTimeout("(the rule's own work)", _state.budget)
 
 
 @contextmanager

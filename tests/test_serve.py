@@ -230,3 +230,23 @@ def test_the_deadline_stops_the_engine_between_rules_and_inside_a_pattern_budget
     with pytest.raises(DeadlineExceeded):
         lint(article, [hostile, fine], LintContext(settings={"pattern_budget": 5}), deadline=begun + 0.3)
     assert time.monotonic() - begun < 3
+
+
+def test_the_deadline_stops_the_off_topic_rule_inside_a_long_story() -> None:
+    import time
+
+    from linter import read_article
+    from linter.engine import DeadlineExceeded, lint
+    from linter.loading import bundled_rules_dir, load_rule
+
+    rule = load_rule(bundled_rules_dir() / "newsroom" / "off-topic.yml", bundled_rules_dir())
+    paragraph = "The harbour ferry fares rose on Monday for riders on the three routes across the bay, officials said."
+    article = read_article("Ferry fares rise\n\n" + "\n\n".join([paragraph] * 6000) + "\n")
+    started = time.monotonic()
+    lint(article, [rule])  # the story in full, for comparison
+    full_time = time.monotonic() - started
+    assert full_time > 0.4, full_time  # long enough for a deadline to land inside the rule
+    started = time.monotonic()
+    with pytest.raises(DeadlineExceeded):
+        lint(article, [rule], deadline=started + 0.1)
+    assert time.monotonic() - started < full_time / 2  # stopped inside the rule, not after it

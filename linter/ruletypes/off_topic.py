@@ -43,6 +43,7 @@ from typing import Any, Container, Iterable, Mapping, NamedTuple, Sequence
 
 from ..article import Article, Block
 from ..findings import Applicability, Edit
+from ..patterns import stop_if_late
 from .base import LintContext, Match, RuleConfigError, RuleType, combined_pattern
 
 #: The features of the score, each with the weight the YAML gives it.
@@ -404,7 +405,11 @@ def story_evidence(headline: str, paragraphs: Sequence[str], weights: WordWeight
     Linear in the story's length: occurrence counts are made once, and each paragraph is set
     against them with its own words taken out.
     """
-    terms = [_terms(p, weights, settings) for p in paragraphs]
+    terms = []
+    for number, paragraph in enumerate(paragraphs):
+        if number % 64 == 63:
+            stop_if_late()  # a service's deadline can stop a long story here
+        terms.append(_terms(paragraph, weights, settings))
     head = _terms(headline, weights, settings) if headline else Terms()
     in_paragraphs: dict[str, int] = {}  # stem -> paragraphs using it
     occurrences: dict[str, int] = dict(head.counts)  # stem -> occurrences in the whole story
@@ -428,6 +433,8 @@ def story_evidence(headline: str, paragraphs: Sequence[str], weights: WordWeight
 
     out: list[Evidence] = []
     for index, t in enumerate(terms):
+        if index % 64 == 63:
+            stop_if_late()
         neighbours: set[str] = set()
         for other in (index - 2, index - 1, index + 1, index + 2):
             if 0 <= other < total:
