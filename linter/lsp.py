@@ -13,8 +13,9 @@ diagnostics, hovers and code actions are exactly those ``copydesk check`` report
 * Configuration: the nearest ``.copydesk.yaml`` above the document, as in the CLI, reloaded when
   the client reports a change (``workspace/didChangeWatchedFiles``) or when its mtime moves (checked
   on every lint). ``initializationOptions`` (and ``workspace/didChangeConfiguration`` settings
-  under ``copydesk``) may carry ``style``, ``enable``, ``disable`` and ``debounceMs``; like
-  command-line flags, they win over the file.
+  under ``copydesk``) may carry ``style``, ``enable``, ``disable``, ``debounceMs`` and
+  ``timeLimitMs`` (default 20,000: a document that takes longer is not checked as one types, and
+  a ``time-limit`` warning says so); like command-line flags, they win over the file.
 * Bad input never stops the server: a broken config or rule file is reported once with
   ``window/showMessage`` and the document is linted with the default configuration.
 * Code actions: one quick fix per finding with a fix. ``safe`` fixes are preferred; ``unsafe``
@@ -31,6 +32,7 @@ import asyncio
 import logging
 import re
 import threading
+import time
 import traceback
 from bisect import bisect_right
 from concurrent.futures import ThreadPoolExecutor
@@ -42,12 +44,14 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
+from .engine import DeadlineExceeded
 from .findings import Applicability, Finding, Fix, Severity
 
 logger = logging.getLogger("copydesk.lsp")
 
 SOURCE = "copydesk"
 DEFAULT_DEBOUNCE_MS = 200
+DEFAULT_TIME_LIMIT_MS = 20_000
 FIX_ALL_TITLE = "copydesk: fix all safe findings in this file"
 CONFIG_GLOBS = ("**/.copydesk.yaml", "**/.copydesk.yml")
 
@@ -249,6 +253,7 @@ class LintOutcome:
     errors: list[str]  # configuration problems, reported once per (re)load
     read_error: str | None = None
     internal_error: str | None = None
+    time_error: str | None = None  # the document took longer than the time limit
 
 
 # -- the server -------------------------------------------------------------------------------------
@@ -261,6 +266,8 @@ class CopydeskServer:
         self.linters = LinterCache()
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="copydesk-lint")
         self.debounce = DEFAULT_DEBOUNCE_MS / 1000
+        # A document too long to check as one types is not checked past this (seconds).
+        self.time_limit = DEFAULT_TIME_LIMIT_MS / 1000
         self.root: Path | None = None
         self.reported: set[str] = set()
         self._register()
@@ -309,6 +316,9 @@ class CopydeskServer:
             delay = options.get("debounceMs")
             if isinstance(delay, (int, float)) and not isinstance(delay, bool) and 0 <= delay <= 10_000:
                 self.debounce = delay / 1000
+            limit = options.get("timeLimitMs")
+            if isinstance(limit, (int, float)) and not isinstance(limit, bool) and limit > 0:
+                self.time_limit = limit / 1000
         folders = params.workspace_folders or []
         root_uri = folders[0].uri if folders else params.root_uri
         root = to_fs_path(root_uri) if root_uri else params.root_path
@@ -415,6 +425,11 @@ class CopydeskServer:
                 range=doc.index.range(0, 0), message=outcome.read_error, source=SOURCE,
                 severity=types.DiagnosticSeverity.Error, code="read-error",
             ))
+        if outcome.time_error:
+            diagnostics.insert(0, types.Diagnostic(
+                range=doc.index.range(0, 0), message=outcome.time_error, source=SOURCE,
+                severity=types.DiagnosticSeverity.Warning, code="time-limit",
+            ))
         self.server.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=diagnostics, version=version)
         )
@@ -435,9 +450,14 @@ class CopydeskServer:
             if path is not None and entry.linter.config.is_excluded(path):
                 return LintOutcome((), entry.specs, fmt, errors)
             try:
-                _, findings = entry.linter.check(text, fmt, str(path) if path else None)
+                _, findings = entry.linter.check(text, fmt, str(path) if path else None,
+                                                 deadline=time.monotonic() + self.time_limit)
             except ReadError as error:
                 return LintOutcome((), entry.specs, fmt, errors, read_error=f"cannot read as {fmt}: {error}")
+            except DeadlineExceeded:
+                return LintOutcome((), entry.specs, fmt, errors, time_error=(
+                    f"copydesk stopped checking this document after {self.time_limit:g} s: it is too long to "
+                    "check as you type; run 'copydesk check' on the file"))
             return LintOutcome(tuple(findings), entry.specs, fmt, errors)
         except Exception:
             logger.error("lint failed:\n%s", traceback.format_exc())

@@ -505,3 +505,16 @@ async def test_a_backtracking_house_rule_does_not_hang_the_server(client: Langua
     # And the server still answers: the next document is checked as usual.
     other = open_story(client, desk / "rates.txt", "Rates rise\n\nRates rose 5 per cent.\n")
     assert by_code(await next_diagnostics(client, other), "starter.percent")
+
+
+@client_test
+async def test_a_document_past_the_time_limit_gets_a_warning_not_a_stuck_server(tmp_path):
+    story = "Ferry fares rise\n\n" + "\n\n".join(
+        ["The harbour ferry fares rose on Monday for riders on the three routes across the bay."] * 6000) + "\n"
+    async with started(initialization_options={"debounceMs": 0, "timeLimitMs": 50}, root=tmp_path) as client:
+        uri = open_story(client, tmp_path / "long.txt", story)
+        (warning,) = by_code(await next_diagnostics(client, uri), "time-limit")
+        assert warning.severity == types.DiagnosticSeverity.Warning and "0.05 s" in warning.message
+        # A story of ordinary length is still checked in full.
+        other = open_story(client, tmp_path / "rates.txt", "Rates rise\n\nRates rose 5 per cent.\n")
+        assert by_code(await next_diagnostics(client, other), "starter.percent")
