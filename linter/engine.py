@@ -68,7 +68,7 @@ def _finding(rule: RuleType, match: Match, article: Article) -> Finding:
             body_format = article.meta.get("body_format") if match.block.field == "body" else None
             edits = (Edit(start, end, escape_replacement(match.replacement, article.format, body_format)),)
         if (applicability is not Applicability.DISPLAY and match.edits is None
-                and _crosses_markup(match.block.map, match.start, match.end)):
+                and _crosses_markup(match.block.map, match.start, match.end, article.source)):
             # The prose runs through markup ("5 <em>per</em> cent", "**per** cent"): replacing the
             # whole source span would destroy the markup, so the fix is only shown.
             applicability = Applicability.DISPLAY
@@ -90,22 +90,27 @@ def _finding(rule: RuleType, match: Match, article: Article) -> Finding:
     )
 
 
-def _crosses_markup(tmap: TextMap, start: int, end: int) -> bool:
-    """Whether text ``[start, end)`` comes from source that is not one unbroken run: markup (a
-    tag, ``**``) sits between its pieces. Entities and escapes are pieces of their own that touch
-    their neighbours, so they do not count. Runs for every fix, so it is a binary search plus a
-    walk over the few pieces the span covers."""
+def _crosses_markup(tmap: TextMap, start: int, end: int, source: str) -> bool:
+    """Whether text ``[start, end)`` comes from source that is not prose alone: markup sits
+    between its pieces (a tag, ``**``), or a piece of it is a tag standing for text (``<br>`` for
+    a line break). Entities and escapes are pieces of their own that touch their neighbours, so
+    they do not count. Runs for every fix, so it is a binary search plus a walk over the few
+    pieces the span covers."""
     pieces = tmap.pieces
-    if len(pieces) < 2 or end - start < 2:
+    if not pieces or end - start < 2:
         return False
     index = max(bisect_right(pieces, start, key=_TEXT_START) - 1, 0)
     last = len(pieces) - 1
-    while index < last and pieces[index].text_end < end:
-        following = pieces[index + 1]
-        if following.source_start != pieces[index].source_end:
+    while True:
+        piece = pieces[index]
+        if (piece.text_start < end and start < piece.text_end and source.startswith("<", piece.source_start)
+                and piece.source_end - piece.source_start != piece.text_end - piece.text_start):
+            return True  # a tag read as text: "<br>" as a line break
+        if index >= last or piece.text_end >= end:
+            return False
+        if pieces[index + 1].source_start != piece.source_end:
             return True
         index += 1
-    return False
 
 
 def lint(

@@ -664,8 +664,9 @@ def test_boilerplate_removal_keeps_the_next_blocks_markup(linter: Linter, format
         ("html", "<h1>Rates rise</h1>\n<p>Rates rose 5 <em>per</em> cent on Friday.</p>\n"),
         ("html", '<h1>Rates rise</h1>\n<p>The <a href="https://news.example/bank">the bank</a> raised rates.</p>\n'),
         ("markdown", "# Rates rise\n\nRates rose 5 **per** cent on Friday.\n"),
+        ("html", "<h1>Rates rise</h1>\n<p>Rates rose 5 per<br>cent on Friday.</p>\n"),
     ],
-    ids=["html-em", "html-link", "md-strong"],
+    ids=["html-em", "html-link", "md-strong", "html-br"],
 )
 def test_a_replacement_across_markup_keeps_the_markup(linter: Linter, format: str, source: str) -> None:
     fixed = linter.fix(source, format).text
