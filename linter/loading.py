@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -77,10 +76,71 @@ class RuleLoadError(Exception):
 
 
 # -- rule type registry --------------------------------------------------------------------------
+# Listing entry points reads the metadata of every installed distribution (tens of
+# milliseconds in a busy environment, plus importing importlib.metadata), on every run. The
+# list only changes when something is installed or removed, which changes the modification
+# time of a folder on sys.path, so the registry is kept in the cache folder keyed by those.
+_ENTRY_POINTS_CACHE = "rule-type-entry-points.marshal"
+
+
+@dataclass(frozen=True)
+class RuleTypeEntry:
+    """A registered rule type: its name and ``module:attribute`` (as an entry point gives it)."""
+
+    name: str
+    value: str
+
+    def load(self) -> Any:
+        from importlib import import_module
+
+        module_name, _, attribute = self.value.partition(":")
+        loaded = import_module(module_name.strip())
+        for step in attribute.split("[", 1)[0].strip().split(".") if attribute.strip() else ():
+            loaded = getattr(loaded, step)
+        return loaded
+
+
+def _installation_stamp() -> list:
+    import os
+    import sys
+
+    stamp: list = [sys.version, sys.prefix]  # then (folder, modified) for each search path
+    # Not the working folder or the script's: they change with every edit in a repository of
+    # stories, and distributions are not installed there.
+    here = {"", ".", os.getcwd()}
+    if sys.argv and sys.argv[0] and os.path.isfile(sys.argv[0]):
+        here.add(os.path.dirname(os.path.abspath(sys.argv[0])))
+    for entry in sys.path:
+        if entry in here:
+            continue
+        try:
+            stamp.append((entry, os.stat(entry or ".").st_mtime_ns))
+        except OSError:
+            stamp.append((entry, None))
+    return stamp
+
+
 @lru_cache(maxsize=1)
-def rule_type_entry_points() -> Mapping[str, EntryPoint]:
+def rule_type_entry_points() -> Mapping[str, RuleTypeEntry]:
     """Registered rule types by name; built-ins come through the same group as plugins."""
-    return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
+    from . import cache
+
+    stamp = _installation_stamp()
+    places = tuple(entry for entry, _ in stamp[2:])  # one entry per search path (tests, tools)
+    stored = cache.read(_ENTRY_POINTS_CACHE)
+    stored = stored if isinstance(stored, dict) else {}
+    kept = stored.get(places)
+    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == stamp and isinstance(kept[1], dict):
+        values = kept[1]
+    else:
+        from importlib.metadata import entry_points
+
+        values = {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)}
+        if len(stored) >= 16:
+            stored.clear()
+        stored[places] = (stamp, values)
+        cache.write(_ENTRY_POINTS_CACHE, stored)
+    return {name: RuleTypeEntry(name, value) for name, value in values.items()}
 
 
 @lru_cache(maxsize=None)
@@ -233,14 +293,73 @@ def parse_yaml(text: str, path: Path | str) -> tuple[Any, yaml.Node | None]:
     return data, node
 
 
+# Parsing the YAML of the bundled rule files costs more than reading back what it gave, so the
+# parsed data of each file is kept in the cache folder, keyed by the file's text. Line numbers
+# (for error messages) are not kept: a file that turns out to be faulty is parsed again.
+_PARSED_CACHE = "rule-files-parsed.marshal"
+_parsed: dict[str, dict[bytes, bytes]] = {}  # cache folder -> text digest -> data (marshalled)
+_newly_parsed: dict[bytes, Any] = {}
+
+
+def _text_digest(text: str) -> bytes:
+    import hashlib
+
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _parsed_before() -> dict[bytes, bytes]:
+    from . import cache
+
+    folder = str(cache.cache_dir())
+    if folder not in _parsed:
+        stored = cache.read(_PARSED_CACHE)
+        _parsed[folder] = stored if isinstance(stored, dict) else {}
+    return _parsed[folder]
+
+
+def _remember_parsed() -> None:
+    if not _newly_parsed:
+        return
+    import marshal
+
+    from . import cache
+
+    known = _parsed_before()
+    for digest, data in _newly_parsed.items():
+        try:
+            known[digest] = marshal.dumps(data)
+        except ValueError:  # YAML can give types marshal cannot keep (dates): not cached
+            continue
+    _newly_parsed.clear()
+    if len(known) > 2000:  # rule sets that came and went: start again
+        known.clear()
+    cache.write(_PARSED_CACHE, known)
+
+
 def load_rule(path: Path, root: Path) -> RuleType:
     """Read, validate and compile one rule file."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise RuleLoadError(path, None, None, f"cannot read rule file: {error}") from None
+    import marshal
+
+    digest = _text_digest(text)
+    stored = _parsed_before().get(digest)
+    if isinstance(stored, bytes):
+        try:
+            data = marshal.loads(stored)  # a fresh copy: rules never share their options
+        except (ValueError, EOFError, TypeError):
+            data = None
+        if data is not None:
+            try:
+                return build_rule(data, None, path, rule_id(path, root), root, source=text)
+            except RuleLoadError:
+                pass  # parsed again below, for the line the error is on
     data, node = parse_yaml(text, path)
-    return build_rule(data, node, path, rule_id(path, root), root, source=text)
+    rule = build_rule(data, node, path, rule_id(path, root), root, source=text)
+    _newly_parsed[digest] = data
+    return rule
 
 
 def build_rule(data: Any, node: yaml.Node | None, path: Path, rid: str, root: Path | None = None,
@@ -337,6 +456,7 @@ def load_rules(dirs: Iterable[Path] | None = None, *, include_bundled: bool = Tr
             rule = load_rule(path, root)
             rules[rule.spec.id] = rule
     _remember_validated()
+    _remember_parsed()
     from . import cache
 
     cache.flush()  # what rule types worked out while loading, for the next run

@@ -14,7 +14,6 @@ thread and the HTTP service's thread pool are all protected.
 from __future__ import annotations
 
 import _sre
-import atexit
 import re
 import sys
 import threading
@@ -58,9 +57,13 @@ def validating() -> bool:
 # is most of the time a one-story run spends. The program is plain data, so it is kept in the
 # cache folder, keyed by the pattern, its flags and the engine's version, and handed straight to
 # the engine next time. Any surprise (another Python, a damaged cache) falls back to re.compile.
-_PROGRAMS_FILE = f"re-programs-{sys.version_info[0]}{sys.version_info[1]}.marshal"
-_programs: dict[bytes, tuple] | None = None
-_programs_dirty = False
+# One small file per program: a run reads only the programs its rules use (one file holding
+# them all grew to megabytes, which every one-file run read whole), and two processes writing
+# at once cannot lose each other's work.
+_PROGRAMS_DIR = f"re-programs-{sys.version_info[0]}{sys.version_info[1]}"
+_PROGRAMS_KEPT = 3000  # more than this many files: the oldest half goes (rule sets long gone)
+_programs: dict[bytes, tuple] = {}
+_programs_written = 0
 
 
 def _program_key(pattern: str, flags: int) -> bytes:
@@ -72,17 +75,17 @@ def _program_key(pattern: str, flags: int) -> bytes:
 
 def compile_re(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """``re.compile(pattern, flags)``, with the compiled program kept across runs (see above)."""
-    global _programs, _programs_dirty
     flags = int(flags)
-    if _programs is None:
-        stored = cache.read(_PROGRAMS_FILE)
-        _programs = stored if isinstance(stored, dict) else {}
-        atexit.register(save_compiled)
     key = _program_key(pattern, flags)
     program = _programs.get(key)
+    if program is None:
+        stored = cache.read(f"{_PROGRAMS_DIR}/{key.hex()}.marshal")
+        program = stored if isinstance(stored, tuple) else None
     if program is not None:
         try:
-            return _sre.compile(pattern, *program)
+            compiled = _sre.compile(pattern, *program)
+            _programs[key] = program
+            return compiled
         except Exception:  # not what this engine expects: compile afresh
             pass
     try:
@@ -100,21 +103,34 @@ def compile_re(pattern: str, flags: int = 0) -> re.Pattern[str]:
     except Exception:  # the engine's internals changed: the public way
         return re.compile(pattern, flags)
     _programs[key] = program
-    _programs_dirty = True
+    _store_program(key, program)
     return compiled
 
 
-def save_compiled() -> None:
-    """Write the programs compiled in this run to the cache folder (also done at exit)."""
-    global _programs_dirty
-    if not _programs_dirty or _programs is None:
+def _store_program(key: bytes, program: tuple) -> None:
+    global _programs_written
+    cache.write(f"{_PROGRAMS_DIR}/{key.hex()}.marshal", program)
+    _programs_written += 1
+    if _programs_written % 200 == 1:  # now and then, not on every write
+        _prune_programs()
+
+
+def _prune_programs() -> None:
+    import os
+
+    folder = cache.cache_dir() / _PROGRAMS_DIR
+    try:
+        entries = [(entry.stat().st_mtime, entry.path) for entry in os.scandir(folder)]
+        (cache.cache_dir() / f"{_PROGRAMS_DIR}.marshal").unlink(missing_ok=True)  # the old one-file store
+    except OSError:
         return
-    if len(_programs) > 3000:  # patterns of rule sets long gone: start again
-        recent = list(_programs.items())[-1000:]
-        _programs.clear()
-        _programs.update(recent)
-    cache.write(_PROGRAMS_FILE, _programs)
-    _programs_dirty = False
+    if len(entries) <= _PROGRAMS_KEPT:
+        return
+    for _, path in sorted(entries)[: len(entries) // 2]:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
 
 
 class PatternTimeout(Exception):

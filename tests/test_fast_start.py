@@ -233,12 +233,11 @@ def test_compiled_programs_kept_across_runs_match_like_re_compile(cache_dir, mon
 
     from linter import patterns
 
-    monkeypatch.setattr(patterns, "_programs", None)
+    monkeypatch.setattr(patterns, "_programs", {})
     source = r"(?<![\w’'])(?P<month>Oct|Sept)\.? (?P<day>\d{1,2})(?:st|nd|rd|th)?(?![\w’'])"
     first = patterns.compile_re(source, re.IGNORECASE)
-    patterns.save_compiled()
-    assert list(cache_dir.glob("re-programs-*.marshal"))
-    monkeypatch.setattr(patterns, "_programs", None)  # as in the next run
+    assert len(list(cache_dir.glob("re-programs-*/*.marshal"))) == 1  # one file per program
+    monkeypatch.setattr(patterns, "_programs", {})  # as in the next run
 
     def no_parsing(*args, **kwargs):
         raise AssertionError("parsed again")
@@ -254,3 +253,97 @@ def test_compiled_programs_kept_across_runs_match_like_re_compile(cache_dir, mon
                [m.groupdict() | {"span": m.span()} for m in expected.finditer(text)]
     with pytest.raises(re.error):
         patterns.compile_re("(unclosed")
+
+
+def test_a_damaged_stored_program_is_compiled_afresh(cache_dir, monkeypatch) -> None:
+    import re
+
+    from linter import patterns
+
+    monkeypatch.setattr(patterns, "_programs", {})
+    patterns.compile_re(r"\bcolou?r\b", re.IGNORECASE)
+    (stored,) = cache_dir.glob("re-programs-*/*.marshal")
+    stored.write_bytes(b"not a program")
+    monkeypatch.setattr(patterns, "_programs", {})
+    again = patterns.compile_re(r"\bcolou?r\b", re.IGNORECASE)
+    assert [m.span() for m in again.finditer("Colour, color, colors")] == [(0, 6), (8, 13)]
+
+
+def test_old_programs_are_pruned_past_the_limit(cache_dir, monkeypatch) -> None:
+    from linter import patterns
+
+    monkeypatch.setattr(patterns, "_PROGRAMS_KEPT", 10)
+    monkeypatch.setattr(patterns, "_programs", {})
+    monkeypatch.setattr(patterns, "_programs_written", 0)
+    for n in range(12):
+        patterns.compile_re(f"word{n}")
+    assert len(list(cache_dir.glob("re-programs-*/*.marshal"))) == 12
+    patterns._prune_programs()
+    assert len(list(cache_dir.glob("re-programs-*/*.marshal"))) == 6
+
+
+PLUGIN_MODULE = '''
+import re
+from linter import RuleType, Match
+
+
+class Shouting(RuleType):
+    name = "shouting"
+    options_schema = {}
+
+    def check(self, article, context):
+        for block in article.paragraphs:
+            for found in re.finditer(r"\\b[A-Z]{5,}\\b", block.text):
+                yield Match(block, found.start(), found.end(), data={"actual": found.group()})
+'''
+
+
+def install_plugin(site: Path) -> None:
+    """A third-party distribution registering a rule type, as pip would lay it out."""
+    (site / "shouting_plugin.py").write_text(PLUGIN_MODULE, encoding="utf-8")
+    info = site / "shouting_plugin-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: shouting-plugin\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[copydesk.rule_types]\nshouting = shouting_plugin:Shouting\n")
+
+
+def test_a_plugin_installed_after_a_run_is_found_and_its_rules_run(tmp_path, cache_dir, monkeypatch) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    pack = tmp_path / "pack"
+    (pack / "house").mkdir(parents=True)
+    (pack / "house" / "shouting.yml").write_text("type: shouting\nmessage: 'Do not shout {actual}.'\n")
+    loading.rule_type_entry_points.cache_clear()
+    loading.rule_type.cache_clear()
+    assert "shouting" not in loading.rule_type_entry_points()
+    assert (cache_dir / "rule-type-entry-points.marshal").is_file()  # the registry is now cached
+    loading.rule_type_entry_points.cache_clear()  # as the next run starts: nothing installed since
+
+    def no_scan(**kwargs):
+        raise AssertionError("installed distributions listed again")
+
+    import importlib.metadata
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", no_scan)
+    assert "substitution" in loading.rule_type_entry_points()
+    monkeypatch.undo()
+    monkeypatch.setenv("COPYDESK_CACHE_DIR", str(cache_dir))
+    monkeypatch.syspath_prepend(str(site))
+    with pytest.raises(RuleLoadError, match="unknown rule type 'shouting'"):
+        load_rules([pack], include_bundled=False)
+
+    install_plugin(site)  # as `pip install` would, between two runs
+    loading.rule_type_entry_points.cache_clear()
+    try:
+        assert loading.rule_type_entry_points()["shouting"].value == "shouting_plugin:Shouting"
+        rules = load_rules([pack], include_bundled=False).rules
+        article = read_article("Storm\n\nThe mayor said it was TERRIBLE news.\n", "text")
+        from linter.engine import lint
+        from linter.ruletypes.base import LintContext
+
+        findings = lint(article, rules, LintContext())
+        assert [(f.rule, f.message) for f in findings] == [("house.shouting", "Do not shout TERRIBLE.")]
+    finally:
+        loading.rule_type_entry_points.cache_clear()
+        loading.rule_type.cache_clear()
