@@ -91,6 +91,12 @@ class TextMap:
     def slice(self, start: int, end: int) -> "TextMap":
         """The map of ``text[start:end]``, re-based to start at 0."""
         pieces = self.pieces
+        if len(pieces) == 1 and start < end:  # most paragraphs: one run of plain text
+            piece = pieces[0]
+            if (piece.text_start <= start and end <= piece.text_end
+                    and piece.text_end - piece.text_start == piece.source_end - piece.source_start):
+                shift = piece.source_start - piece.text_start
+                return TextMap((Piece(0, end - start, start + shift, end + shift),))
         # Binary search for the first piece that can overlap, so slicing many sentences out of a
         # long paragraph stays linear overall.
         lo, hi = 0, len(pieces)

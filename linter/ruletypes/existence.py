@@ -9,7 +9,7 @@ from typing import Iterable
 
 from ..article import Article, Block
 from ..patterns import compile_re
-from ._matching import required_words, phrase_pattern
+from ._matching import WordGate, match_needs, phrase_pattern
 from .base import LintContext, Match, RuleConfigError, RuleType, combined_pattern
 
 
@@ -36,7 +36,8 @@ class SharedPhrases:
         self._matcher: re.Pattern[str] | None = None
         self._prefixes: dict[str, tuple[str, ...]] = {}
         self._local = threading.local()
-        self.triggers: frozenset[str] | None = frozenset()
+        # Whether an article holds every word of some phrase (see WordGate); None: no test.
+        self.triggers: WordGate | None = WordGate(())
         self._owners: dict[tuple[int, ...], dict[str, list["Existence"]]] = {}
 
     @classmethod
@@ -53,8 +54,8 @@ class SharedPhrases:
             if new:
                 self.phrases |= new
                 self._matcher = None  # rebuilt on next use
-                added = required_words(new)
-                self.triggers = None if added is None or self.triggers is None else self.triggers | added
+                if self.triggers is not None:
+                    self.triggers = WordGate(self.phrases)
 
     def _compiled(self) -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
         matcher = self._matcher
@@ -99,7 +100,7 @@ class SharedPhrases:
         if cached is not None and cached[0] is article:
             return cached[1]
         found: dict[str, list[tuple[Block, int, int]]] = defaultdict(list)
-        if self.triggers is not None and self.triggers.isdisjoint(article.vocabulary):
+        if self.triggers is not None and not self.triggers.admits(article.vocabulary):
             self._local.last = (article, found)  # none of the phrases' words is in the article
             return found
         for block, start, end, text in article.find_in_scope(self.scope, matcher.finditer):
@@ -157,6 +158,9 @@ class Existence(RuleType):
         combined = combined_pattern(list(options.get("patterns", ())), "patterns", ignorecase=ignorecase)
         if combined is not None:
             self.matchers.append(combined)
+        # Text the patterns' matches hold ("needs to", one of "claimed", "admitted"): a block
+        # without it is not searched (the patterns run under a time budget, block by block).
+        self.pattern_needs = match_needs(options.get("patterns", ()), ignorecase=ignorecase) if combined else None
         exceptions = options.get("exceptions", ())
         self.exceptions = {e.lower() for e in exceptions} if ignorecase else set(exceptions)
         self.ignorecase = ignorecase
@@ -181,12 +185,19 @@ class Existence(RuleType):
                         yield rule, match
 
     def check(self, article: Article, context: LintContext) -> Iterable[Match]:
-        blocks = self.blocks(article)
         if self.shared is not None:
             shared = self.shared.matches(article)
             for key in (self.token_keys & shared.keys()) if shared else ():
                 for block, start, end in shared[key]:
                     yield from self._report(article, block, start, end)
+        if not self.matchers:
+            return
+        needs = self.pattern_needs
+        if needs is not None and not needs.may_match(article.all_text):
+            return  # every block's text is in the article's
+        blocks = self.blocks(article)
+        if needs is not None:
+            blocks = [block for block in blocks if needs.may_match(block.text)]
         for matcher in self.matchers:
             for block in blocks:
                 for found in matcher.finditer(block.text):

@@ -6,7 +6,7 @@ import re
 from typing import Iterable
 
 from ..article import Article
-from ._matching import WORD_END, WORD_START, required_words, match_case, phrase_pattern
+from ._matching import WORD_END, WORD_START, WordGate, blocks_with_candidates, match_case, match_needs, phrase_pattern
 from ..patterns import UserPattern, candidate_finder, compile_re, required_text
 from .base import LintContext, Match, RuleConfigError, RuleType
 
@@ -53,13 +53,29 @@ class Substitution(RuleType):
             # Or, cheaper still, text every match of some key must contain (" (" for "(EPA)").
             literals = [required_text(key) for key in swap] if not self.ignorecase else [None]
             self.literals = tuple(literals) if None not in literals else None
+            # Per key, texts its every match holds (one of each set): a sentence holding all of
+            # them for no key cannot match, which rules out most sentences before the matcher,
+            # a lookaround pattern under a time budget, is run on them one by one.
+            self.sentence_needs = match_needs(swap) if not self.ignorecase else None
         else:
             self.table = {(k.lower() if self.ignorecase else k): v for k, v in swap.items()}
             self.matcher = compile_re(phrase_pattern(swap, ignorecase=self.ignorecase), flags)
             self.candidates = None
             self.literals = None
-        # Words one of which an article must hold for this rule to find anything in it.
-        self.triggers = None if self.regex else required_words(swap)
+            self.sentence_needs = None
+        # Words of at least one key an article must hold for this rule to find anything in it.
+        self.triggers = None if self.regex else WordGate(swap)
+
+    def _blocks_to_search(self, article: Article) -> Iterable:
+        """The blocks of the rule's scope that may hold a match of a regex key: each is searched
+        on its own (the authors' lookarounds must not see past it), so most are ruled out first."""
+        blocks = self.blocks(article)
+        if self.candidates is not None:
+            return blocks_with_candidates(blocks, self.candidates)
+        if self.sentence_needs is None:
+            return blocks
+        may_match = self.sentence_needs.may_match
+        return [block for block in blocks if may_match(block.text)]
 
     def _expected(self, found: re.Match[str]) -> str:
         text = found.group()
@@ -73,11 +89,13 @@ class Substitution(RuleType):
         return match_case(text, value) if self.ignorecase else value
 
     def check(self, article: Article, context: LintContext) -> Iterable[Match]:
-        if self.triggers is not None and self.triggers.isdisjoint(article.vocabulary):
+        if self.triggers is not None and not self.triggers.admits(article.vocabulary):
             return
         if self.literals is not None and not any(literal in article.all_text for literal in self.literals):
             return
         if self.candidates is not None and self.candidates.search(article.all_text) is None:
+            return
+        if self.sentence_needs is not None and not self.sentence_needs.may_match(article.all_text):
             return
         if not self.regex:
             # Our own pattern of words and spaces: the scope's blocks can be searched in one go.
@@ -90,7 +108,7 @@ class Substitution(RuleType):
                 if expected != text:
                     yield Match(block, start, end, actual=text, expected=expected, replacement=expected)
             return
-        for block in self.blocks(article):
+        for block in self._blocks_to_search(article):
             for found in self.matcher.finditer(block.text):
                 text = found.group()
                 if not text or text.lower() in self.exceptions:
