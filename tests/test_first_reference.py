@@ -130,3 +130,22 @@ def test_surname_not_in_the_census_list_needs_a_pronoun(linter):
     assert names(linter, "Vote\n\nOkonkwo said he would vote against it.\n") == ["Okonkwo"]
     assert names(linter, "Vote\n\nOkonkwo said the vote would fail.\n") == []
     assert names(linter, "Vote\n\nOkonkwo has been busy this year.\n") == []
+
+
+def test_a_name_led_by_a_lower_case_particle_is_read(linter):
+    # The scan checks a token's first character before anything else: a lower-case particle
+    # ("da", "van der") must still start a name.
+    assert names(linter, "Plan\n\nThe plan, according to da Costa, will cost $3 million.\n") == ["da Costa"]
+    story = "Plan\n\nMayor Pieter van der Berg spoke. Van der Berg said the plan works.\n"
+    assert names(linter, story) == []
+
+
+def test_what_a_name_means_is_kept_per_name_but_the_story_still_decides(linter):
+    # The same one-word sequence in two stories: the second also uses the word in lower case,
+    # so there it is a plain word; the first story's reading must not carry over.
+    assert names(linter, "Vote\n\nCastellano has been a strong supporter of the plan.\n") == ["Castellano"]
+    story = "Vote\n\nCastellano has been a strong supporter of the plan.\n\nThe castellano grape is late.\n"
+    assert names(linter, story) == []
+    assert names(linter, "Vote\n\nCastellano has been a strong supporter of the plan.\n") == ["Castellano"]
+    # A lower-case word at the very start of a later paragraph counts too.
+    assert names(linter, "Vote\n\nCastellano has been a strong supporter.\n\ncastellano grapes are late.\n") == []

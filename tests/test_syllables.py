@@ -59,3 +59,73 @@ def test_a_long_run_reads_the_whole_table_at_once(fresh_cache, monkeypatch):
     assert isinstance(table._in_memory, dict) and len(table._in_memory) > 100_000
     assert counts == [2, 3, 2, 2, 4] and table.getter()("unprecedented") == 5  # the CMU dictionary reads "hour" as two
     assert list(fresh_cache.glob("cmudict-syllables-*.marshal"))
+
+
+# -- words outside the CMU table: textstat's guesses, and pyphen's parsed patterns ----------------
+@pytest.fixture()
+def fresh_guesses(fresh_cache, monkeypatch):
+    monkeypatch.setattr(_syllables, "_GUESSES", _syllables._Guesses())
+    yield fresh_cache
+
+
+def test_guesses_are_textstats_counts_and_a_later_run_reads_them(fresh_guesses, monkeypatch):
+    import textstat
+
+    words = ["blorfington", "zelenskyy", "okonkwo", "mcsweeney"]
+    expected = [textstat.syllable_count(word) for word in words]
+    assert expected == [4, 3, 1, 3]  # pyphen's guesses, right or not
+    assert [_syllables.guessed_syllables(word) for word in words] == expected
+    _syllables._GUESSES.flush()  # done at exit
+    assert len(list(fresh_guesses.glob("syllable-guesses-*.marshal"))) == 1
+    # A later process answers from the file, without textstat.
+    monkeypatch.setattr(_syllables, "_GUESSES", _syllables._Guesses())
+    monkeypatch.setattr(textstat, "syllable_count", lambda word: (_ for _ in ()).throw(AssertionError(word)))
+    assert [_syllables.guessed_syllables(word) for word in words] == expected
+
+
+def test_a_damaged_guess_file_is_not_trusted(fresh_guesses):
+    import textstat
+
+    _syllables._GUESSES.load()
+    (fresh_guesses / _syllables._GUESSES.name).parent.mkdir(parents=True, exist_ok=True)
+    (fresh_guesses / _syllables._GUESSES.name).write_bytes(b"not marshal data")
+    _syllables._GUESSES.values = None
+    assert _syllables.guessed_syllables("blorfington") == textstat.syllable_count("blorfington")
+
+
+@pytest.fixture()
+def no_parsed_english(monkeypatch):
+    """pyphen as in a new process: no parsed dictionary for English yet."""
+    import pyphen
+
+    path = pyphen.LANGUAGES[pyphen.language_fallback("en_US")]
+    monkeypatch.delitem(pyphen.hdcache, path, raising=False)
+    yield pyphen, path
+
+
+def test_pyphen_patterns_are_stored_and_read_back_the_same(fresh_cache, no_parsed_english, monkeypatch):
+    pyphen, path = no_parsed_english
+    words = ["hyphenation", "zelenskyy", "blorfington", "okonkwo", "unprecedentedly", "mcsweeney"]
+    _syllables._hyphenation_patterns("en_US")
+    parsed = pyphen.hdcache.pop(path)
+    assert len(list(fresh_cache.glob("pyphen-*.marshal"))) == 1
+    # The next process reads the patterns without parsing the dictionary.
+    monkeypatch.setattr(pyphen.HyphDict, "__init__", lambda self, path: (_ for _ in ()).throw(AssertionError("parsed")))
+    _syllables._hyphenation_patterns("en_US")
+    stored = pyphen.hdcache[path]
+    assert stored is not parsed and stored.patterns == parsed.patterns and stored.maxlen == parsed.maxlen
+    hyphenator = pyphen.Pyphen(lang="en_US")
+    assert hyphenator.hd is stored
+    assert [hyphenator.positions(word) for word in words] == [
+        [i for i in parsed.positions(word) if 2 <= i <= len(word) - 2] for word in words
+    ]
+
+
+def test_damaged_pyphen_patterns_are_parsed_again(fresh_cache, no_parsed_english):
+    pyphen, path = no_parsed_english
+    _syllables._hyphenation_patterns("en_US")
+    parsed = pyphen.hdcache.pop(path)
+    (stored_file,) = fresh_cache.glob("pyphen-*.marshal")
+    stored_file.write_bytes(b"\x00garbage")
+    _syllables._hyphenation_patterns("en_US")
+    assert pyphen.hdcache[path].patterns == parsed.patterns
