@@ -46,6 +46,54 @@ def write(name: str, value: Any) -> bool:
     return True
 
 
+def installation_stamp() -> list:
+    """What changes when a package is installed or removed: the Python, and the modification
+    time of each folder on ``sys.path``. Not the working folder or the script's: they change
+    with every edit in a repository of stories, and distributions are not installed there."""
+    import sys
+
+    stamp: list = [sys.version, sys.prefix]  # then (folder, modified) for each search path
+    here = {"", ".", os.getcwd()}
+    if sys.argv and sys.argv[0] and os.path.isfile(sys.argv[0]):
+        here.add(os.path.dirname(os.path.abspath(sys.argv[0])))
+    for entry in sys.path:
+        if entry in here:
+            continue
+        try:
+            stamp.append((entry, os.stat(entry or ".").st_mtime_ns))
+        except OSError:
+            stamp.append((entry, None))
+    return stamp
+
+
+_VERSIONS_FILE = "package-versions.marshal"
+_versions: dict[str, str | None] | None = None
+
+
+def package_version(name: str) -> str | None:
+    """The installed version of distribution ``name`` (None when not installed), as
+    ``importlib.metadata.version`` gives it. Data tables are named by their source's version;
+    asking importlib.metadata costs an import and a scan of the installed distributions on
+    every run, so the answers are kept, keyed by :func:`installation_stamp`."""
+    global _versions
+    if _versions is None:
+        stamp = installation_stamp()
+        stored = read(_VERSIONS_FILE)
+        kept = stored.get("versions") if isinstance(stored, dict) and stored.get("stamp") == stamp else None
+        _versions = dict(kept) if isinstance(kept, dict) else {}
+        _versions["\0stamp"] = stamp  # type: ignore[assignment]
+    if name not in _versions:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            _versions[name] = version(name)
+        except PackageNotFoundError:
+            _versions[name] = None
+        stamp = _versions["\0stamp"]
+        write(_VERSIONS_FILE, {"stamp": stamp, "versions": {k: v for k, v in _versions.items() if k != "\0stamp"}})
+    return _versions[name]
+
+
 class Memo:
     """A function of plain values whose results are kept in the cache folder across runs (the
     literal text boilerplate patterns need, worked out from their parse trees, say). Results

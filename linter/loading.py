@@ -100,32 +100,12 @@ class RuleTypeEntry:
         return loaded
 
 
-def _installation_stamp() -> list:
-    import os
-    import sys
-
-    stamp: list = [sys.version, sys.prefix]  # then (folder, modified) for each search path
-    # Not the working folder or the script's: they change with every edit in a repository of
-    # stories, and distributions are not installed there.
-    here = {"", ".", os.getcwd()}
-    if sys.argv and sys.argv[0] and os.path.isfile(sys.argv[0]):
-        here.add(os.path.dirname(os.path.abspath(sys.argv[0])))
-    for entry in sys.path:
-        if entry in here:
-            continue
-        try:
-            stamp.append((entry, os.stat(entry or ".").st_mtime_ns))
-        except OSError:
-            stamp.append((entry, None))
-    return stamp
-
-
 @lru_cache(maxsize=1)
 def rule_type_entry_points() -> Mapping[str, RuleTypeEntry]:
     """Registered rule types by name; built-ins come through the same group as plugins."""
     from . import cache
 
-    stamp = _installation_stamp()
+    stamp = cache.installation_stamp()
     places = tuple(entry for entry, _ in stamp[2:])  # one entry per search path (tests, tools)
     stored = cache.read(_ENTRY_POINTS_CACHE)
     stored = stored if isinstance(stored, dict) else {}

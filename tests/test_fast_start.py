@@ -347,3 +347,21 @@ def test_a_plugin_installed_after_a_run_is_found_and_its_rules_run(tmp_path, cac
     finally:
         loading.rule_type_entry_points.cache_clear()
         loading.rule_type.cache_clear()
+
+
+def test_package_versions_are_importlib_metadatas_and_kept_across_runs(cache_dir, monkeypatch) -> None:
+    import importlib.metadata
+
+    from linter import cache
+
+    monkeypatch.setattr(cache, "_versions", None)
+    assert cache.package_version("PyYAML") == importlib.metadata.version("PyYAML")
+    assert cache.package_version("no-such-distribution-here") is None
+    monkeypatch.setattr(cache, "_versions", None)  # as the next run starts
+
+    def no_lookup(name):
+        raise AssertionError(f"looked up {name} again")
+
+    monkeypatch.setattr(importlib.metadata, "version", no_lookup)
+    assert cache.package_version("PyYAML") == importlib.metadata.distribution("PyYAML").version
+    assert cache.package_version("no-such-distribution-here") is None

@@ -47,12 +47,7 @@ def _build() -> dict[str, int]:
 
 
 def _version(package: str) -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(package)
-    except PackageNotFoundError:
-        return "none"
+    return cache.package_version(package) or "none"
 
 
 @lru_cache(maxsize=1)
@@ -64,8 +59,9 @@ def known_syllables() -> WordTable:
 
 # -- words the CMU dictionary lacks ----------------------------------------------------------------
 # Stored answers beyond this many are not kept: a long-running service meeting endless new words
-# should not grow the file (or its memory) without bound.
-_MAX_GUESSES = 200_000
+# should not grow the file (or its memory) without bound, and a one-story run reads the file
+# whole (20,000 words is about 0.3 MB, a millisecond or two).
+_MAX_GUESSES = 20_000
 
 
 class _Guesses:
