@@ -346,6 +346,8 @@ class _LiteralScan:
         self._anywhere: set[str] = set()
         self._openers: set[str] = set()
         self._tables: tuple | None = None
+        self._set: tuple | None = None  # (the tables it was built for, the RE2 set)
+        self._scanned = 0  # characters scanned with the trie, before the RE2 set is built
         #: Changes whenever literals are added, so that no cached scan misses them.
         self.version = 0
 
@@ -369,6 +371,24 @@ class _LiteralScan:
                 tables = self._tables
         return tables
 
+    def literal_set(self, tables: tuple, length: int) -> tuple | None:
+        """The RE2 set of the literals of ``tables`` found anywhere (see :func:`_re2_literal_set`),
+        once enough text has been scanned to repay building it (7 ms, what the trie takes over
+        some 40,000 characters: a one-story run does without it). ``length``: how much text is
+        about to be scanned."""
+        built = self._set
+        if built is not None and built[0] is tables:
+            return built[1]
+        self._scanned += length  # (a count lost to a race only delays the set)
+        if self._scanned < _SCAN_BEFORE_SET:
+            return None
+        with self._lock:
+            built = self._set
+            if built is None or built[0] is not tables:
+                built = self._set = (tables, _re2_literal_set(sorted(tables[1])))
+                self._scanned = 0
+        return built[1]
+
     @staticmethod
     def _compiled(literals: set[str]) -> tuple[re.Pattern[str] | None, dict[str, tuple[str, ...]]]:
         if not literals:
@@ -380,50 +400,117 @@ class _LiteralScan:
         return compile_re(_trie_pattern(sorted(literals))), closure
 
 
+# Characters scanned with the trie before the RE2 set is built (about its cost in trie scans).
+_SCAN_BEFORE_SET = 20_000
+
+
+def _re2_literal_set(literals: list[str]) -> tuple | None:
+    """(RE2 set, literals by index, index of the end-of-text sentinel): every literal in a text
+    in one pass of RE2's DFA, four times faster than the trie's search repeated one character on
+    after each hit (the literals overlap: "share" and "share this"). None without RE2."""
+    if not literals:
+        return None
+    try:
+        import re2
+    except ImportError:
+        return None
+    options = re2.Options()
+    options.log_errors = False
+    options.max_mem = 32 << 20  # a DFA of some thousand literals; the memory is taken as used
+    try:
+        found = re2.Set.SearchSet(options)
+        for literal in literals:
+            found.Add(re2.escape(literal))
+        # RE2 gives up silently (no matches at all) if its DFA runs out of memory: a pattern that
+        # matches only at the very end of the text proves the scan went all the way.
+        sentinel = found.Add(r"\z")
+        found.Compile()
+    except Exception:  # re2.error: fall back to the trie
+        return None
+    return found, tuple(literals), sentinel
+
+
 _SCAN = _LiteralScan()
 
 
 @lru_cache(maxsize=4096)
-def _found(lowered: str, version: int) -> dict[str, int]:
-    """The registered literals in ``lowered``, each with where it first occurs."""
-    search, closure, _, _ = _SCAN.tables()
-    found: dict[str, int] = {}
+def _found(lowered: str, version: int) -> frozenset[str]:
+    """The registered literals in ``lowered`` (one paragraph's text, lower-cased)."""
+    return _scan_literals(lowered)
+
+
+def _scan_literals(lowered: str) -> frozenset[str]:
+    """The registered literals in ``lowered``: with RE2 in one pass, else with the trie."""
+    tables = _SCAN.tables()
+    search, closure = tables[0], tables[1]
     if search is None:
-        return found
+        return frozenset()
+    literal_set = _SCAN.literal_set(tables, len(lowered))
+    if literal_set is not None and (lowered.isascii() or not _LONE_SURROGATE.search(lowered)):
+        matcher, literals, sentinel = literal_set
+        hits = matcher.Match(lowered)
+        if hits and sentinel in hits:
+            return frozenset([literals[index] for index in hits if index != sentinel])
+    found: set[str] = set()
     position = 0
     while (hit := search.search(lowered, position)) is not None:
         start = hit.start()
-        for literal in closure[hit.group()]:
-            found.setdefault(literal, start)
+        found.update(closure[hit.group()])
         position = start + 1  # literals may overlap: look again one character on
-    return found
+    return frozenset(found)
 
 
-_last_story = threading.local()
+# RE2 reads UTF-8, which cannot carry a lone surrogate (from a broken JSON escape).
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+_last_stories = threading.local()
 
 
 def _story_literals(paragraphs: tuple[Block, ...]) -> tuple[frozenset[str], frozenset[str]] | None:
     """The registered literals found anywhere in the paragraphs, and those opening one; None
     when a paragraph holds a character whose case folding the literals cannot stand for. Worked
-    out once per story (the sixteen rules read the same paragraphs)."""
+    out once per story (the sixteen rules read the same paragraphs; the last two sets of blocks
+    are kept, since rules of the ``text`` scope read all blocks, the others the paragraphs)."""
     version = _SCAN.version
-    cached = getattr(_last_story, "value", None)
-    if cached is not None and cached[0] is paragraphs and cached[1] == version:
-        return cached[2]
+    kept = getattr(_last_stories, "value", None)
+    if kept is None:
+        kept = _last_stories.value = []
+    for blocks, kept_version, result in kept:
+        if blocks is paragraphs and kept_version == version:
+            return result
+    # Blocks of a story kept already (the paragraphs, for a rule reading every block) are not
+    # scanned again.
     found: set[str] = set()
     opened: set[str] = set()
-    result: tuple[frozenset[str], frozenset[str]] | None
-    for block in paragraphs:
-        lowered = _lowered(block.text)
-        if lowered is None:
-            result = None
-            break
-        found.update(_found(lowered, version))
-        opened.update(_opened(block.text, version))
-    else:
-        result = (frozenset(found), frozenset(opened))
-    _last_story.value = (paragraphs, version, result)
+    ids = {id(block) for block in paragraphs}
+    done: set[int] = set()
+    for blocks, kept_version, result in kept:
+        if kept_version != version or result is None:
+            continue
+        kept_ids = {id(block) for block in blocks}
+        if kept_ids <= ids and kept_ids.isdisjoint(done):
+            done |= kept_ids
+            found |= result[0]
+            opened |= result[1]
+    rest = [block for block in paragraphs if id(block) not in done] if done else paragraphs
+    result = None
+    # The paragraphs joined by line breaks, lower-cased as a whole (lower-casing is the same
+    # character by character then: a final sigma before a line break is still final), hold
+    # every literal a paragraph holds: one scan instead of one per paragraph.
+    joined = "\n".join([block.text for block in rest])
+    if not _FOLD_VARIANTS.search(joined):
+        for block in rest:
+            opened.update(_opened(block.text, version))
+        result = (frozenset(found | _scan_literals(joined.lower())), frozenset(opened))
+    kept.insert(0, (paragraphs, version, result))
+    del kept[2:]
     return result
+
+
+# The letters a word of the default filler starts with ("click here", "now", "advertisement"):
+# a paragraph that opens with any other letter or a figure has no lead for _LOOSE_LEAD to skip.
+_LEAD_LETTERS = frozenset("ctphnbam")
 
 
 @lru_cache(maxsize=4096)
@@ -434,6 +521,10 @@ def _opened(text: str, version: int) -> frozenset[str]:
     _, _, match, closure = _SCAN.tables()
     if match is None or lowered is None:
         return frozenset()
+    first = text[:1]
+    if first.isascii() and first.isalnum() and first.lower() not in _LEAD_LETTERS:
+        hit = match.match(lowered)  # most paragraphs: nothing to skip, only the start counts
+        return frozenset(closure[hit.group()]) if hit is not None else frozenset()
     found: set[str] = set()
     for position in range(_LOOSE_LEAD.match(text).end() + 1):
         hit = match.match(lowered, position)
@@ -463,7 +554,9 @@ class _Prefilter:
                 self.unconditional |= 1 << number
             for literal in literals or ():  # (an empty set: the pattern never matches non-empty)
                 self.masks[literal] = self.masks.get(literal, 0) | 1 << number
-        self.read_all = self.unconditional == self.everyone
+        # Every phrase pattern must be read (none has a literal to wait for); vacuous for a
+        # rule of line patterns only, whose stories may still be ruled out by their openings.
+        self.read_all = bool(phrases) and self.unconditional == self.everyone
 
         openings = [_OPENINGS(pattern, flags) for pattern in [*lines, *phrases]]
         self.line_test = all(opening is not None for opening in openings)
@@ -499,29 +592,62 @@ class _Prefilter:
 
     def candidates(self, lowered: str | None) -> int:
         """A bit mask of the phrase patterns that may match the paragraph."""
-        if lowered is None or self.read_all:
+        if lowered is None or self.read_all or not self.everyone:
             return self.everyone
         found = _found(lowered, _SCAN.version)
         bits = self.unconditional
         if found:
             masks = self.masks
-            for literal in masks.keys() & found.keys():
+            for literal in masks.keys() & found:
                 bits |= masks[literal]
         return bits
 
     def absent_from(self, story: tuple[frozenset[str], frozenset[str]] | None, lines_too: bool) -> bool:
         """Whether no paragraph of a story whose paragraphs hold the literals ``story`` (found
         anywhere, opening a paragraph) can match a phrase or open with a line pattern."""
+        return not self.phrases_in(story) and not (lines_too and self.lines_in(story))
+
+    def phrases_in(self, story: tuple[frozenset[str], frozenset[str]] | None) -> bool:
+        """Whether a phrase pattern may match somewhere in the story (``False`` proves that
+        :meth:`candidates` is 0 for each of its paragraphs)."""
         if story is None or self.read_all or self.unconditional:
-            return False
-        found, opened = story
-        if not self.masks.keys().isdisjoint(found):
-            return False
-        if not lines_too:
+            return bool(self.everyone)
+        return not self.masks.keys().isdisjoint(story[0])
+
+    def lines_in(self, story: tuple[frozenset[str], frozenset[str]] | None) -> bool:
+        """Whether a paragraph of the story may open with a pattern (``False`` proves that
+        :meth:`may_open` is false for each of its paragraphs)."""
+        if story is None or not self.line_test:
             return True
+        found, opened = story
+        return not (self.line_prefixes.isdisjoint(opened) and self.line_anywhere.isdisjoint(found))
+
+    def for_story(self, story: tuple[frozenset[str], frozenset[str]]) -> tuple:
+        """What :meth:`candidates` and :meth:`may_open` need for the paragraphs of a story whose
+        literals are ``story`` (see :meth:`story_candidates`, :meth:`story_may_open`): only the
+        literals the story holds are looked for in a paragraph, with a plain substring test."""
+        found, opened = story
+        phrase_literals = tuple((literal, self.masks[literal]) for literal in self.masks.keys() & found)
+        return (phrase_literals, self.line_prefixes & opened, tuple(self.line_anywhere & found))
+
+    def story_candidates(self, lowered: str, story: tuple) -> int:
+        """:meth:`candidates` for a paragraph (``lowered``) of the story of ``story``."""
+        if self.read_all or not self.everyone:
+            return self.everyone
+        bits = self.unconditional
+        for literal, mask in story[0]:
+            if literal in lowered:  # a registered literal is in the paragraph's scan iff so
+                bits |= mask
+        return bits
+
+    def story_may_open(self, text: str, lowered: str, story: tuple) -> bool:
+        """:meth:`may_open` for a paragraph of the story of ``story``."""
         if not self.line_test:
-            return False
-        return self.line_prefixes.isdisjoint(opened) and self.line_anywhere.isdisjoint(found)
+            return True
+        _, prefixes, anywhere = story
+        if prefixes and not prefixes.isdisjoint(_opened(text, _SCAN.version)):
+            return True
+        return any(literal in lowered for literal in anywhere)
 
     def may_open(self, text: str, lowered: str | None) -> bool:
         """Whether a line or phrase pattern may match where the paragraph's opening punctuation
@@ -685,22 +811,30 @@ class Boilerplate(RuleType):
         count = len(paragraphs)
         lines_too = self.whole and not self.repair
         prefilter, longest = self.prefilter, self.max_line_length
-        if prefilter.absent_from(_story_literals(paragraphs), lines_too):
-            # None of the literals this rule's patterns need is anywhere in the story: no
-            # paragraph can match, so the paragraph-by-paragraph tests are skipped.
+        story = _story_literals(paragraphs)
+        # None of the literals the phrase patterns need, or that a stray line opens with, is
+        # anywhere in the story: those paragraph-by-paragraph tests would all say no.
+        phrases_here = prefilter.phrases_in(story)
+        lines_here = lines_too and prefilter.lines_in(story)
+        if not (phrases_here or lines_here):
             yield from self._byline(article)
             return
+        # The literals the story holds, to look for paragraph by paragraph (no paragraph then
+        # holds a character whose case folding the literals cannot stand for).
+        known = prefilter.for_story(story) if story is not None else None
         for position, block in enumerate(paragraphs):
             if self.allow and self._allowed(position, count):
                 continue
             text = block.text
             lowered = _lowered(text)
-            candidates = prefilter.candidates(lowered)
+            if known is None:
+                candidates = prefilter.candidates(lowered) if phrases_here else 0
+                could_open = lines_here and len(text) <= longest and prefilter.may_open(text, lowered)
+            else:
+                candidates = prefilter.story_candidates(lowered, known) if phrases_here else 0
+                could_open = lines_here and len(text) <= longest and prefilter.story_may_open(text, lowered, known)
             phrase_matches = self._phrase_matches(text, candidates) if candidates else []
-            could_be_line = (
-                lines_too and len(text) <= longest and prefilter.may_open(text, lowered)
-                and self._opens_with_match(text)
-            )
+            could_be_line = could_open and self._opens_with_match(text)
             if not (phrase_matches or could_be_line):
                 continue
             if could_be_line and self._whole(text) and not self._opens_quotation(article, block):

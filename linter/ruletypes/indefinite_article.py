@@ -21,10 +21,19 @@ from ._matching import compile_phrases
 from .base import load_mapping, LintContext, Match, RuleConfigError, RuleType
 
 VOWEL, CONSONANT = "vowel", "consonant"
+_UNSEEN = object()
 
+# "a", "an", "A", "An" or "AN" as a word, then the word it goes with. The pattern opens with the
+# character class [aA] so that the engine skips straight to those letters; the two-character
+# look-behind then says that the letter does not follow a word character, an apostrophe, a full
+# stop or a hyphen.
 _ARTICLE = re.compile(
-    r"(?=[aA])(?<![\w'’.\-])(?P<article>an|a|An|A|AN)(?=\s)\s+(?P<lead>[\"“‘'’(\[*_]*)(?P<word>[^\s\"“”‘(),;:!?\[\]]+)"
+    r"(?P<article>[aA](?<![\w'’.\-].)(?:(?<=a)n|(?<=A)[nN])?)(?=\s)\s+"
+    r"(?P<lead>[\"“‘'’(\[*_]*)(?P<word>[^\s\"“”‘(),;:!?\[\]]+)"
 )
+_NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")
+#: Words whose sound is kept, per rule, before the memo starts afresh.
+_MEMO_SIZE = 20000
 _INITIALISM = re.compile(r"(?:[A-Za-z]\.){2,}")  # U.S., F.B.I.
 _LETTER = re.compile(r"[A-Z](?:[-–‑]|\d|\.?$)|[a-z][-–‑]")  # X-ray, F-16, A, J., e-mail
 _NUMBER = re.compile(r"\d[\d,]*")
@@ -95,6 +104,7 @@ class IndefiniteArticle(RuleType):
         self.not_after_article = frozenset(w.lower() for w in listed("not_after_article"))
         not_articles = listed("not_articles")
         self.not_articles = compile_phrases(not_articles, ignorecase=True) if not_articles else None
+        self._sounds: dict[str, str | None] = {}  # word -> sound(word), not shouted
 
     # -- how a word begins to the ear ---------------------------------------------------------------
     def _letter(self, letter: str) -> str:
@@ -155,12 +165,22 @@ class IndefiniteArticle(RuleType):
 
     # -- checking -------------------------------------------------------------------------------------------
     def check(self, article: Article, context: LintContext) -> Iterable[Match]:
+        sounds = self._sounds
         for block in self.blocks(article):
             text = block.text
             block_shouting: bool | None = None  # worked out when first needed
             for found in _ARTICLE.finditer(text):
-                written = found.group("article")
-                word = found.group("word")
+                written, word = found.group("article", "word")
+                # Almost every article agrees with its word. The tests below only ever silence a
+                # finding, and in shouted text the sound is the same or unknown (None), so a word
+                # whose plain sound agrees, or is unknown, can produce no finding: skip it first.
+                plain = sounds.get(word, _UNSEEN)
+                if plain is _UNSEEN:
+                    if len(sounds) >= _MEMO_SIZE:
+                        sounds.clear()
+                    plain = sounds[word] = self.sound(word)
+                if plain is None or (written[-1:] in "nN") == (plain == VOWEL):
+                    continue
                 if block_shouting is None and (written[0] == "A" or word[:2].isupper()):
                     upper, lower = len(_UPPER.findall(text)), len(_LOWER.findall(text))
                     block_shouting = upper > 1.5 * lower
@@ -198,5 +218,5 @@ class IndefiniteArticle(RuleType):
 
     @staticmethod
     def _next_is_capitals(text: str, end: int) -> bool:
-        following = re.match(r"\s+([A-Za-z]+)", text[end:end + 40])
+        following = _NEXT_WORD.match(text[end:end + 40])
         return bool(following) and len(following.group(1)) >= 2 and following.group(1).isupper()

@@ -25,6 +25,7 @@ by one of three checks (``check:`` in the rule's YAML):
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field, replace
 from typing import Iterable
 
@@ -161,9 +162,10 @@ def analyse(
     paragraph ends with a colon ("He said:"), so a quotation opening this one has a speaker.
     """
     report = QuoteReport()
-    if not any(mark in text for mark in _MARKS):
+    if not _MARK.search(text):
         return report
-    words = replace(words, introduced=introduced)
+    if words.introduced != introduced:
+        words = replace(words, introduced=introduced)
     open_at: int | None = None
     chain_start: int | None = None  # first opener of a run of quoted sentences
     chain_segments = 0
@@ -305,6 +307,13 @@ def _context(text: str, index: int) -> str:
     return text[start:len(text) if end == -1 else end]
 
 
+# The last analyses, per thread (see Quotes._reports); each holds its paragraphs, so that no
+# other story's paragraphs can be taken for them.
+_recent = threading.local()
+# One QuoteWords object for equal word lists, so that rules reading the same data compare fast.
+_SHARED_WORDS: dict[QuoteWords, QuoteWords] = {}
+
+
 class Quotes(RuleType):
     """Reports one kind of quotation-mark problem per rule (see the module docs)."""
 
@@ -333,18 +342,33 @@ class Quotes(RuleType):
             raise RuleConfigError(f"cannot read quote word lists {path}: {error}", "data") from None
         if not isinstance(data, dict):
             raise RuleConfigError(f"{path} must be a mapping of word lists", "data")
-        self.words = QuoteWords(
+        words = QuoteWords(
             attribution=_word_set(data, "attribution_verbs", path),
             after_closing=_word_set(data, "after_closing_quote", path),
             scare_quote_words=int(options.get("scare_quote_words", 5)),
             narration_words=int(options.get("narration_words", 20)),
         )
+        self.words = _SHARED_WORDS.setdefault(words, words)
 
     def check(self, article: Article, context: LintContext) -> Iterable[Match]:
-        paragraphs = self.blocks(article)
+        for block, report in self._reports(self.blocks(article)):
+            yield from self._matches(block, report)
+
+    def _reports(self, paragraphs: tuple[Block, ...]) -> list[tuple[Block, QuoteReport]]:
+        """The analysis of each paragraph that holds a double quotation mark. The rules of this
+        type (one per kind of problem) analyse the same paragraphs the same way, so the last few
+        results are kept and shared (the reports are only read)."""
+        key = (self.words, self.continuation)
+        kept = getattr(_recent, "reports", None)
+        if kept is None:
+            kept = _recent.reports = []
+        for blocks, kept_key, reports in kept:
+            if blocks is paragraphs and kept_key == key:
+                return reports
+        reports = []
         left_open = False
         for position, block in enumerate(paragraphs):
-            if not any(mark in block.text for mark in _MARKS):
+            if not _MARK.search(block.text):
                 left_open = False
                 continue
             following = paragraphs[position + 1] if position + 1 < len(paragraphs) else None
@@ -352,7 +376,10 @@ class Quotes(RuleType):
             introduced = position > 0 and paragraphs[position - 1].text.rstrip().endswith(":")
             report = analyse(block.text, self.words, continued=continued, after_open=left_open, introduced=introduced)
             left_open = report.ends_open and not continued
-            yield from self._matches(block, report)
+            reports.append((block, report))
+        kept.insert(0, (paragraphs, key, reports))
+        del kept[3:]
+        return reports
 
     def _matches(self, block: Block, report: QuoteReport) -> Iterable[Match]:
         text = block.text
