@@ -38,8 +38,9 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 from operator import itemgetter
-from typing import Any, Container, Iterable, Mapping, NamedTuple, Sequence
+from typing import Any, Callable, Container, Iterable, Mapping, NamedTuple, Sequence
 
 from ..article import Article, Block
 from ..findings import Applicability, Edit
@@ -119,13 +120,11 @@ def _frequencies() -> Mapping[str, float] | None:
     takes about half a second, so the first run on a machine stores the table in copydesk's
     cache folder and later runs look up only the words they meet (:mod:`linter.wordtables`).
     ``None`` (said once on stderr) when the package is missing: the rule then reports nothing."""
-    from importlib.metadata import PackageNotFoundError, version
-
+    from .. import cache
     from ..wordtables import WordTable
 
-    try:
-        release = version("wordfreq")
-    except PackageNotFoundError:
+    release = cache.package_version("wordfreq")
+    if release is None:
         sys.stderr.write("copydesk: off-topic checks skipped: the 'wordfreq' package is not installed\n")
         return None
 
@@ -168,16 +167,21 @@ class WordWeights:
             found = self.token_tables[settings] = _Tokens(self, settings)
         return found
 
+    def start_story(self) -> None:
+        """Empties the memos once they pass ``_CACHE_LIMIT`` entries (a long-running server
+        meets endless names): here, between stories, since a story's words are looked up in
+        them (at C speed, without a check) until the story is done."""
+        if len(self.entries) > _CACHE_LIMIT:
+            self.entries.clear()
+            self.cache.clear()
+            for table in self.token_tables.values():
+                table.clear()
+
     def entry(self, word: str, stem_length: int) -> tuple[str, float, float]:
         """(stem, zipf, weight) of a lower-case word, memoised: the hot path of every story."""
         key = (word, stem_length)
         found = self.entries.get(key)
         if found is None:
-            if len(self.entries) > _CACHE_LIMIT:  # a long-running server meets endless names
-                self.entries.clear()
-                self.cache.clear()
-                for table in self.token_tables.values():
-                    table.clear()
             zipf, weight = self(word)
             found = self.entries[key] = (_stem(word, stem_length), zipf, weight)
         return found
@@ -199,24 +203,39 @@ class _Token(NamedTuple):
     # (stem, likelihood_prior times its English frequency floored at Zipf 1, the log of that
     # frequency): what its likelihood term needs
     likelihood: tuple[str, float, float]
+    key_term: tuple[str, float] | None  # (stem, weight) of a content word (weight > 0)
 
 
 class _Tokens:
-    """Word as written -> :class:`_Token`: ``tokens[word]`` reads a word on first sight; the
-    plain dict ``table`` lets the hot loop look words up at C speed."""
+    """Word as written -> :class:`_Token`: ``tokens[word]`` reads a word on first sight. The
+    plain dicts ``table``, ``stems`` (word -> stem) and ``key_terms`` (word ->
+    ``_Token.key_term``) let the hot path look words up at C speed."""
 
     def __init__(self, weights: WordWeights, settings: "Settings") -> None:
         self.weights, self.settings = weights, settings
         self.table: dict[str, _Token] = {}
+        self.stems: dict[str, str] = {}
+        self.key_terms: dict[str, tuple[str, float] | None] = {}
 
     def clear(self) -> None:
         self.table.clear()
+        self.stems.clear()
+        self.key_terms.clear()
 
     def __getitem__(self, word: str) -> _Token:
         found = self.table.get(word)
         if found is None:
             found = self.table[word] = self._read(word)
+            self.stems[word] = found.stem
+            self.key_terms[word] = found.key_term
         return found
+
+    def learn(self, words: Iterable[str]) -> None:
+        """Reads the words not seen before."""
+        table = self.table
+        for word in words:
+            if word not in table:
+                self[word]
 
     def _read(self, word: str) -> _Token:
         settings = self.settings
@@ -230,10 +249,12 @@ class _Tokens:
             name = _NAME if always else _NAME_MID_SENTENCE
         background = max(zipf, 1.0) - 9.0
         return _Token(stem, zipf, weight, zipf < settings.rare_zipf, name,
-                      (stem, settings.likelihood_prior * 10.0 ** background, background * _LN10))
+                      (stem, settings.likelihood_prior * 10.0 ** background, background * _LN10),
+                      (stem, weight) if weight > 0.0 else None)
 
 
 _LIKELIHOOD = itemgetter(5)
+_SECOND = itemgetter(1)
 _LN10 = math.log(10.0)
 
 
@@ -256,6 +277,7 @@ class Terms:
     rare: dict[str, float] = field(default_factory=dict)  # the rare ones among them
     names: set[str] = field(default_factory=set)  # stems of capitalised names
     counts: dict[str, int] = field(default_factory=dict)  # stem -> occurrences, every word
+    word_list: list[str] = field(default_factory=list)  # every word, in order
     # (_Token.likelihood, occurrences) per distinct word: its likelihood terms
     vocabulary: list[tuple[tuple[str, float, float], int]] = field(default_factory=list)
     words: int = 0  # number of words
@@ -274,7 +296,7 @@ class Evidence:
     shared_names: int = 0
     style: list[str] = field(default_factory=list)  # typographic differences, in words
     conflict: tuple[str, str] | None = None  # (city named, the story's city)
-    skipped: bool = False  # a credit line or sign-off, never judged
+    skipped: bool = False  # a credit line or sign-off, never judged (looked for after protect_first)
 
 
 @dataclass(frozen=True)
@@ -290,23 +312,30 @@ class Settings:
     style_consistency: float = 0.9
 
 
-def _terms(text: str, weights: WordWeights, settings: Settings) -> Terms:
-    """The words of ``text``: counted in C (``findall``, ``Counter``), then each distinct word
-    read once, its reading memoised across stories (``WordWeights.tokens``)."""
-    words = _WORD.findall(text)
-    word_counts = Counter(words)
+def _terms(text: str, weights: WordWeights, settings: Settings, words: list[str] | None = None,
+           detailed: bool = True) -> Terms:
+    """The words of ``text`` (``words``, when the caller has found them already): counted in C
+    (``findall``, ``Counter``), then each distinct word read once, its reading memoised across
+    stories (``WordWeights.tokens``). Without ``detailed``, only the key terms and the number
+    of words: all that a paragraph that is not judged adds to the story."""
+    if words is None:
+        words = _WORD.findall(text)
     reader = weights.tokens(settings)
+    if not detailed:
+        return _key_terms(words, reader)
+    word_counts = Counter(words)
     tokens = reader.table
     try:
         read = list(map(tokens.__getitem__, word_counts))  # at C speed: every word seen before
     except KeyError:
         read = [reader[word] for word in word_counts]
     counts: dict[str, int] = {}
-    out = Terms(counts=counts, words=len(words), vocabulary=list(zip(map(_LIKELIHOOD, read), word_counts.values())))
+    out = Terms(counts=counts, words=len(words), word_list=words,
+                vocabulary=list(zip(map(_LIKELIHOOD, read), word_counts.values())))
     stem_weights, rare, names = out.weights, out.rare, out.names
     mixed_rare: list[str] = []  # stems of rare words of different weights ("immigrants", "immigration")
     mid_sentence: list[tuple[str, str, int]] = []  # (word, stem, occurrences) names unless opening a sentence
-    for (stem, _, weight, is_rare, name, _), (word, n) in zip(read, word_counts.items()):
+    for (stem, _, weight, is_rare, name, _, _), (word, n) in zip(read, word_counts.items()):
         counts[stem] = counts.get(stem, 0) + n
         if weight <= 0.0:
             continue
@@ -331,9 +360,25 @@ def _terms(text: str, weights: WordWeights, settings: Settings) -> Terms:
     if mixed_rare:  # the weight of the stem's last rare word in the text, as a word-by-word pass has
         last = dict(zip(words, range(len(words))))
         for stem in mixed_rare:
-            rare[stem] = max((last[w], tokens[w].weight) for w in word_counts
-                             if tokens[w].stem == stem and tokens[w].rare)[1]
+            rare[stem] = max((last[w], token.weight) for w, token in zip(word_counts, read)
+                             if token.stem == stem and token.rare)[1]
     return out
+
+
+def _key_terms(words: list[str], reader: _Tokens) -> Terms:
+    """The key terms of ``words`` (stem -> weight, in order of first occurrence, as ``_terms``
+    has them) and their number, gathered without a Python loop per word."""
+    try:
+        key_terms = list(filter(None, map(reader.key_terms.__getitem__, words)))
+    except KeyError:  # a word not seen before
+        reader.learn(words)
+        key_terms = list(filter(None, map(reader.key_terms.__getitem__, words)))
+    stem_weights = dict(key_terms)
+    if len(stem_weights) < len(key_terms):
+        # Words sharing a stem ("immigrants", "immigration"): the largest weight, last in
+        # ascending order.
+        stem_weights.update(sorted(key_terms, key=_SECOND))
+    return Terms(weights=stem_weights, words=len(words), word_list=words)
 
 
 def _style_counts(text: str) -> list[list[int]]:
@@ -399,62 +444,70 @@ def _median(ordered: "list[float] | _SortedWithoutOne") -> float:
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def story_evidence(headline: str, paragraphs: Sequence[str], weights: WordWeights, settings: Settings) -> list[Evidence]:
-    """The features of every body paragraph of a story (index 0 is the lede).
+def story_evidence(headline: str, paragraphs: Sequence[str], weights: WordWeights, settings: Settings,
+                   judged: Callable[[int, int], bool] | None = None) -> list[Evidence]:
+    """The features of the body paragraphs of a story (index 0 is the lede), in story order:
+    of every paragraph, or only of those ``judged(index, words)`` accepts (the rule's check
+    leaves out paragraphs it can never report; they still count as the rest of the story and
+    in the calibration, so the others' features are the same either way).
 
     Linear in the story's length: occurrence counts are made once, and each paragraph is set
     against them with its own words taken out.
     """
-    terms = []
+    return _story_evidence(headline, paragraphs, weights, settings, judged)[0]
+
+
+def _story_evidence(headline: str, paragraphs: Sequence[str], weights: WordWeights, settings: Settings,
+                    judged: Callable[[int, int], bool] | None) -> tuple[list[Evidence], list[Terms], Terms]:
+    """:func:`story_evidence`, with the words of every paragraph and of the headline."""
+    weights.start_story()
+    terms: list[Terms] = []
+    wanted: list[bool] = []
     for number, paragraph in enumerate(paragraphs):
         if number % 64 == 63:
             stop_if_late()  # a service's deadline can stop a long story here
-        terms.append(_terms(paragraph, weights, settings))
+        words = _WORD.findall(paragraph)
+        wanted.append(judged is None or judged(number, len(words)))
+        terms.append(_terms(paragraph, weights, settings, words, detailed=wanted[-1]))
     head = _terms(headline, weights, settings) if headline else Terms()
-    in_paragraphs: dict[str, int] = {}  # stem -> paragraphs using it
-    occurrences: dict[str, int] = dict(head.counts)  # stem -> occurrences in the whole story
-    for t in terms:
-        for stem in t.weights:
-            in_paragraphs[stem] = in_paragraphs.get(stem, 0) + 1
-        for stem, n in t.counts.items():
-            occurrences[stem] = occurrences.get(stem, 0) + n
+    # Counted in C over every stem of the story: paragraphs using it as a key term, and its
+    # occurrences (every word of the story has been read, so its stem is there to look up).
+    in_paragraphs = Counter(chain.from_iterable(t.weights for t in terms))
+    stem_of = weights.tokens(settings).stems.__getitem__
+    occurrences = Counter(map(stem_of, chain(head.word_list, chain.from_iterable(t.word_list for t in terms))))
     story_size = sum(occurrences.values())
     lede = set(terms[0].weights) if terms else set()
     core = {stem for stem, n in in_paragraphs.items() if n >= 3} | set(head.weights) | lede
     head_weights = head.weights
-    styles = [_style_counts(p) for p in paragraphs]
-    style_total = [[sum(s[f][v] for s in styles) for v in range(len(variants))]
-                   for f, (_, variants) in enumerate(_STYLE_FAMILIES)]
+    # The story's typographic marks, counted in one pass over its paragraphs joined by a blank
+    # line: no mark's pattern can match across one, so these are the paragraphs' counts summed.
+    style_total = _style_counts("\n\n".join(paragraphs))
     total = len(paragraphs)
     prior = settings.likelihood_prior
     log = math.log
     log1p = math.log1p
     story_length = log(max(1, total))
+    # Calibration sets each paragraph against the story's other paragraphs of some length (or
+    # all of them, in a story of short paragraphs): their coverage and support are needed even
+    # where the rest of their features are not.
+    calibrating = {i for i, t in enumerate(terms) if t.words >= settings.calibration_min_words} or set(range(total))
+    calibration: list[tuple[float, float]] = []  # (coverage, support) of each of them
 
     out: list[Evidence] = []
     for index, t in enumerate(terms):
         if index % 64 == 63:
             stop_if_late()
+        if not wanted[index]:
+            if index in calibrating:
+                _, weight_sum, shared_sum, support_sum, _, _ = _key_term_sums(t, in_paragraphs, head_weights, (), ())
+                calibration.append((shared_sum / weight_sum, support_sum / weight_sum))
+            continue
         neighbours: set[str] = set()
         for other in (index - 2, index - 1, index + 1, index + 2):
             if 0 <= other < total:
                 neighbours.update(terms[other].weights)
-        # One pass over the key terms: how far each is shared (other paragraphs using it, plus
-        # the headline) and the sums the features need.
-        shared: set[str] = set()
-        weight_sum = shared_sum = neighbour_sum = core_sum = support_sum = 0.0
-        for stem, w in t.weights.items():
-            weight_sum += w
-            elsewhere = in_paragraphs[stem] - 1 + (stem in head_weights)
-            if elsewhere > 0:
-                shared.add(stem)
-                shared_sum += w
-                support_sum += w * log1p(elsewhere)
-                if stem in core:
-                    core_sum += w
-            if stem in neighbours:
-                neighbour_sum += w
-        weight_sum = weight_sum or 1e-9
+        shared, weight_sum, shared_sum, support_sum, core_sum, neighbour_sum = _key_term_sums(
+            t, in_paragraphs, head_weights, core, neighbours)
         rare_sum = rare_shared = rare_unshared = 0.0
         for stem, w in t.rare.items():
             rare_sum += w
@@ -489,24 +542,43 @@ def story_evidence(headline: str, paragraphs: Sequence[str], weights: WordWeight
         }
         evidence = Evidence(index, features, words=t.words, stems=set(own_counts), shared=shared,
                             shared_names=shared_names)
-        evidence.style = _style_mismatches(styles[index], style_total, settings)
+        evidence.style = _style_mismatches(_style_counts(paragraphs[index]), style_total, settings)
         features["style_mismatch"] = float(len(evidence.style))
         out.append(evidence)
+        if index in calibrating:
+            calibration.append((features["coverage"], features["support"]))
 
-    # Calibration within the story: each paragraph against the story's other paragraphs of
-    # some length (or all of them, in a story of short paragraphs).
-    sized = [e for e in out if e.words >= settings.calibration_min_words] or out
-    coverages = sorted(e.features["coverage"] for e in sized)
-    supports = sorted(e.features["support"] for e in sized)
-    members = {id(e) for e in sized}
+    coverages = sorted(coverage for coverage, _ in calibration)
+    supports = sorted(support for _, support in calibration)
     for e in out:
         coverage, support = e.features["coverage"], e.features["support"]
-        member = id(e) in members
+        member = e.index in calibrating
         other_coverages = _SortedWithoutOne(coverages, coverage if member else None)
         other_supports = _SortedWithoutOne(supports, support if member else None)
         e.features["coverage_vs_min"] = coverage - (other_coverages[0] if other_coverages else coverage)
         e.features["support_vs_median"] = support - (_median(other_supports) if other_supports else support)
-    return out
+    return out, terms, head
+
+
+def _key_term_sums(t: Terms, in_paragraphs: Mapping[str, int], head_weights: Container[str], core: Container[str],
+                   neighbours: Container[str]) -> tuple[set[str], float, float, float, float, float]:
+    """One pass over a paragraph's key terms: those shared (found in another paragraph or the
+    headline), and the sums of weight: in all, shared, shared times log(1 + how far shared)
+    (support), shared and in the story's ``core``, found in the ``neighbours``."""
+    shared: set[str] = set()
+    weight_sum = shared_sum = neighbour_sum = core_sum = support_sum = 0.0
+    for stem, w in t.weights.items():
+        weight_sum += w
+        elsewhere = in_paragraphs[stem] - 1 + (stem in head_weights)
+        if elsewhere > 0:
+            shared.add(stem)
+            shared_sum += w
+            support_sum += w * math.log1p(elsewhere)
+            if stem in core:
+                core_sum += w
+        if stem in neighbours:
+            neighbour_sum += w
+    return shared, weight_sum or 1e-9, shared_sum, support_sum, core_sum, neighbour_sum
 
 
 # -- place conflicts ----------------------------------------------------------------------------
@@ -552,13 +624,16 @@ class PlaceConflicts:
         out: list[tuple[str, str] | None] = [None] * len(paragraphs)
         if not paragraphs:
             return out
-        named = [self.cities(p) for p in paragraphs]
-        top = set(named[0]) | (set(self.cities(headline)) if headline else set())
+        places = self.gazetteer.places
+        lede = self.cities(paragraphs[0])
+        top = set(lede) | (set(self.cities(headline)) if headline else set())
+        if all(places[i].capital for i in top):
+            return out  # no city to be the story's: the other paragraphs need no look
+        named = [lede] + [self.cities(p) for p in paragraphs[1:]]
         mentions: dict[int, int] = {}
         for cities in named:
             for i in cities:
                 mentions[i] = mentions.get(i, 0) + 1
-        places = self.gazetteer.places
         home = [i for i in top if mentions.get(i, 0) >= self.home_min_mentions and not places[i].capital]
         if not home:
             return out
@@ -619,11 +694,11 @@ class _StoryWords:
     """The stems of a story, with how many paragraphs use each: the rest of the story without
     one paragraph is read from these counts, not rebuilt for every paragraph reported."""
 
-    def __init__(self, headline: set[str], evidence: Sequence[Evidence]) -> None:
+    def __init__(self, headline: set[str], paragraphs: Iterable[set[str]]) -> None:
         self.headline = headline
         self.paragraphs: dict[str, int] = {}
-        for e in evidence:
-            for stem in e.stems:
+        for stems in paragraphs:
+            for stem in stems:
                 self.paragraphs[stem] = self.paragraphs.get(stem, 0) + 1
 
     def without(self, e: Evidence) -> "_RestOfStory":
@@ -640,6 +715,38 @@ class _RestOfStory:
         if stem in self.words.headline:
             return True
         return self.words.paragraphs.get(stem, 0) - (stem in self.own) > 0  # type: ignore[operator]
+
+
+# -- skip patterns ------------------------------------------------------------------------------
+def _found_in_joined_text(pattern: str) -> bool:
+    """Whether a match of ``pattern`` (searched multiline) in one paragraph is sure to be found
+    in the paragraphs joined by blank lines too. It is when the pattern only tests characters,
+    line starts and ends (``^``, ``$``) and word boundaries: the paragraph's own text is there,
+    and a blank line looks to those tests like the start or end of the text. Looking around
+    (``(?=``, ``(?<=``, ``\\A``, ``\\Z``), refusing to backtrack (atomic groups, possessive
+    repeats), back-references and turning multiline off all count as unsure."""
+    from re import _constants as c, _parser
+
+    try:
+        items = _parser.parse(f"(?m)(?:{pattern})")
+    except re.error:
+        return False
+    plain_anchors = {c.AT_BEGINNING, c.AT_END, c.AT_BOUNDARY, c.AT_NON_BOUNDARY}
+    unsure = {c.ASSERT, c.ASSERT_NOT, c.ATOMIC_GROUP, c.POSSESSIVE_REPEAT, c.GROUPREF, c.GROUPREF_EXISTS}
+
+    def sure(items) -> bool:
+        for op, value in items:
+            if op in unsure or (op is c.AT and value not in plain_anchors):
+                return False
+            if op is c.SUBPATTERN and (value[2] & c.SRE_FLAG_MULTILINE or not sure(value[3])):
+                return False
+            if op is c.BRANCH and not all(sure(branch) for branch in value[1]):
+                return False
+            if op in (c.MAX_REPEAT, c.MIN_REPEAT) and not sure(value[2]):
+                return False
+        return True
+
+    return sure(items)
 
 
 # -- the rule type ------------------------------------------------------------------------------
@@ -701,7 +808,12 @@ class OffTopic(RuleType):
         self.max_per_story = int(options.get("max_per_story", 3))
         # Paragraphs that are credits or sign-offs, not story: other rules' business.
         # The authors' patterns, on a linear-time engine or under a time budget (linter.patterns).
-        self.skip = combined_pattern(list(options.get("skip_patterns", ())), "skip_patterns", multiline=True)
+        skip_patterns = list(options.get("skip_patterns", ()))
+        self.skip = combined_pattern(skip_patterns, "skip_patterns", multiline=True)  # checks that they combine
+        # But searched one at a time: an alternation hides each pattern's required text ("@",
+        # "contributed") from the engines' quick scans, and costs twice the patterns apart.
+        self._skip_patterns = [(combined_pattern([p], "skip_patterns", multiline=True), _found_in_joined_text(p))
+                               for p in skip_patterns]
         words = dict(options.get("words", {}))
         self.weight_cap = float(words.pop("weight_cap", 6.5))
         self.max_weight = float(words.pop("max_weight", 4.0))
@@ -728,16 +840,52 @@ class OffTopic(RuleType):
 
     # Scoring works on plain strings, so that benchmarks and tuning scripts can call it.
     def score_story(self, headline: str, paragraphs: Sequence[str]) -> list[Evidence]:
-        evidence = story_evidence(headline, paragraphs, self.word_weights, self.settings)
+        """The evidence and score of every paragraph (``check`` scores only those it may report)."""
+        return self._judge(headline, paragraphs, every_paragraph=True)[0]
+
+    def _judge(self, headline: str, paragraphs: Sequence[str],
+               every_paragraph: bool) -> tuple[list[Evidence], list[Terms], Terms]:
+        """Scored evidence of every paragraph, or only of those :meth:`_select` could report
+        (a paragraph too short, skipped or at the top of the story needs no features), with the
+        words of every paragraph and of the headline."""
         conflicts = self.conflicts.find(headline, paragraphs) if self.conflicts else [None] * len(paragraphs)
+        skipped = self._skipped(paragraphs)
+
+        def reportable(index: int, words: int) -> bool:
+            return index >= self.protect_first and not skipped[index] and (
+                words >= self.min_words or bool(conflicts[index] and words >= self.conflict_min_words))
+
+        evidence, terms, head = _story_evidence(headline, paragraphs, self.word_weights, self.settings,
+                                                None if every_paragraph else reportable)
         last = len(paragraphs) - 1
-        for e, conflict, text in zip(evidence, conflicts, paragraphs):
-            e.conflict = conflict
-            e.skipped = bool(self.skip and self.skip.search(text))
+        for e in evidence:
+            e.conflict = conflicts[e.index]
+            e.skipped = skipped[e.index]
             e.score = self.bias + sum(w * e.features[name] for name, w in self.weights.items() if w)
             if e.index == last:
                 e.score -= self.kicker_penalty
-        return evidence
+        return evidence, terms, head
+
+    def is_skipped(self, paragraph: str) -> bool:
+        """Whether ``paragraph`` is a credit line or sign-off (one of ``skip_patterns`` matches
+        in it), never judged."""
+        return any(pattern.search(paragraph) for pattern, _ in self._skip_patterns)
+
+    def _skipped(self, paragraphs: Sequence[str]) -> list[bool]:
+        """:meth:`is_skipped` of every paragraph after the top (the others are never judged).
+        All of them are searched, reportable or not, so that an author's pattern that backtracks
+        too much is reported on any story. A pattern is first searched once in those paragraphs
+        joined by blank lines: where that finds nothing (the usual case) no paragraph has a match
+        (:func:`_found_in_joined_text`), and the paragraphs need no search of their own."""
+        out = [False] * len(paragraphs)
+        first = self.protect_first
+        joined = "\n\n".join(paragraphs[first:])
+        for pattern, joinable in self._skip_patterns:
+            if joinable and not pattern.search(joined):
+                continue
+            for index in range(first, len(paragraphs)):
+                out[index] = out[index] or bool(pattern.search(paragraphs[index]))
+        return out
 
     def flagged(self, headline: str, paragraphs: Sequence[str]) -> list[Evidence]:
         """The paragraphs to report, in story order."""
@@ -758,11 +906,12 @@ class OffTopic(RuleType):
         headline = article.headline.text if article.headline else ""
         if len(blocks) < self.min_paragraphs or not self.word_weights.available:
             return
-        evidence = self.score_story(headline, [b.text for b in blocks])
+        evidence, terms, head = self._judge(headline, [b.text for b in blocks], every_paragraph=False)
         flagged = self._select(evidence)
         if not flagged:
             return
-        words = _StoryWords(set(_terms(headline, self.word_weights, self.settings).counts), evidence)
+        stem_of = self.word_weights.tokens(self.settings).stems.__getitem__
+        words = _StoryWords(set(head.counts), [set(map(stem_of, t.word_list)) for t in terms])
         for e in flagged:
             block = blocks[e.index]
             rest = words.without(e)
