@@ -56,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     check.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="check files in N processes")
     check.add_argument("--no-daemon", action="store_true", help="run here even when a copydesk daemon is running")
+    check.add_argument("--start-daemon", action="store_true",
+                       help="when no copydesk daemon is running, start one in the background for the checks that follow "
+                            "(it stops after 15 idle minutes; not under CI)")
 
     daemon = commands.add_parser("daemon", help="keep the rules loaded so that 'copydesk check' answers at once")
     daemon.add_argument("--idle", type=float, default=900, metavar="SECONDS", help="stop after this long without a command (0: never)")

@@ -134,15 +134,24 @@ def serve(path: Path, idle: float) -> int:
     if info.st_uid != os.getuid() or info.st_mode & 0o077:
         sys.stderr.write(f"copydesk daemon: {folder} must be a folder only you can use (mode 0700)\n")
         return cli.EXIT_ERROR
-    if path.exists():
-        if _alive(path):
+    try:
+        if path.exists():
+            if _alive(path):
+                sys.stderr.write(f"copydesk daemon: one is already running on {path}\n")
+                return cli.EXIT_ERROR
+            path.unlink()
+        _warm_up()
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            listener.bind(str(path))
+        except OSError:  # another daemon bound it while this one warmed up
+            listener.close()
             sys.stderr.write(f"copydesk daemon: one is already running on {path}\n")
             return cli.EXIT_ERROR
-        path.unlink()
-    _warm_up()
+    finally:
+        (folder / _STARTING).unlink(missing_ok=True)
     served, started, mine = 0, time.monotonic(), code_stamp()
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
-        listener.bind(str(path))
+    with listener:
         os.chmod(path, 0o600)
         listener.listen(16)
         listener.settimeout(idle or None)
@@ -265,14 +274,42 @@ def ask(path: Path, message: dict) -> dict | None:
         return None
 
 
-def detach(path: Path, idle: float) -> int:
-    """Start a daemon in the background and wait until it answers."""
-    import subprocess
+# While a daemon started by a check warms up, the checks after it must not start more (a
+# pre-commit hook runs several at once): the first leaves this file beside the socket, and the
+# daemon removes it once it listens. One older than this many seconds is stale.
+_STARTING = "starting"
+_STARTING_STALE_AFTER = 60.0
+
+
+def start_in_background(path: Path | None = None, idle: float = 900.0) -> bool:
+    """Start a daemon for the checks to come, without waiting for it; False when one is
+    already starting (or the socket folder is not ours). The check that calls this runs in
+    place, so its result does not depend on whether the daemon came up."""
     import time
 
-    if _alive(path):
-        print(f"copydesk daemon: already running on {path}")
-        return 0
+    path = path or socket_path()
+    folder = path.parent
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = folder.stat()
+        if info.st_uid != os.getuid() or info.st_mode & 0o077:
+            return False
+        marker = folder / _STARTING
+        try:
+            if time.time() - marker.stat().st_mtime > _STARTING_STALE_AFTER:
+                marker.unlink()
+        except FileNotFoundError:
+            pass
+        os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except OSError:
+        return False  # another check is starting one (or the folder is unusable)
+    _spawn(path, idle)
+    return True
+
+
+def _spawn(path: Path, idle: float) -> None:
+    import subprocess
+
     env = {**os.environ, "COPYDESK_DAEMON_SOCKET": str(path)}
     # Started from the folder that holds this copydesk, so that "-m linter" is this copydesk
     # and not a source checkout in the current folder.
@@ -282,6 +319,16 @@ def detach(path: Path, idle: float) -> int:
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True, env=env, cwd=home,
     )
+
+
+def detach(path: Path, idle: float) -> int:
+    """Start a daemon in the background and wait until it answers."""
+    import time
+
+    if _alive(path):
+        print(f"copydesk daemon: already running on {path}")
+        return 0
+    _spawn(path, idle)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if _alive(path):

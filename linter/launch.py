@@ -2,7 +2,9 @@
 
 A ``check`` goes to a running ``copydesk daemon`` when there is one (see :mod:`linter.daemon`),
 before anything of the linter is imported; otherwise, and for every other command, the command
-runs here. ``--no-daemon`` (or ``COPYDESK_NO_DAEMON=1``) always runs it here.
+runs here. ``--no-daemon`` (or ``COPYDESK_NO_DAEMON=1``) always runs it here. With
+``--start-daemon``, a check that finds no daemon also starts one in the background for the
+checks that follow (a pre-commit hook's next commit), except under CI (``CI`` set).
 """
 
 from __future__ import annotations
@@ -19,6 +21,10 @@ def main(argv: list[str] | None = None) -> int:
         code = forward(argv)
         if code is not None:
             return code
+        if "--start-daemon" in argv and not os.environ.get("CI"):
+            from .daemon import start_in_background
+
+            start_in_background()
     from .cli import main as run
 
     return run(argv)

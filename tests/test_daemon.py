@@ -127,3 +127,51 @@ def test_a_detached_daemon_is_the_copydesk_that_started_it(env, tmp_path) -> Non
     assert started.returncode == 0, started.stderr
     answer = daemon.ask(Path(env["COPYDESK_DAEMON_SOCKET"]), {"command": "status"})
     assert answer is not None and answer["code"] == daemon.code_stamp()
+
+
+def wait_for_daemon(env: dict, tmp_path: Path) -> bool:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if run("daemon", "--status", cwd=tmp_path, env=env).returncode == 0:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_start_daemon_runs_this_check_in_place_and_serves_the_next(env, tmp_path) -> None:
+    (tmp_path / "story.txt").write_text(STORY, encoding="utf-8")
+    expected = run("check", "--no-daemon", "story.txt", cwd=tmp_path, env=env)
+    assert run("daemon", "--status", cwd=tmp_path, env=env).returncode != 0  # none yet
+    first = run("check", "--start-daemon", "story.txt", cwd=tmp_path, env=env)
+    assert (first.returncode, first.stdout) == (expected.returncode, expected.stdout)
+    assert wait_for_daemon(env, tmp_path), "no daemon came up"
+    second = run("check", "--start-daemon", "story.txt", cwd=tmp_path, env=env)
+    assert (second.returncode, second.stdout) == (expected.returncode, expected.stdout)
+    assert served(env, tmp_path) == 1  # the second check went to the daemon
+    socket_folder = Path(env["COPYDESK_DAEMON_SOCKET"]).parent
+    assert not (socket_folder / "starting").exists()  # the daemon cleared the marker
+
+
+def test_start_daemon_starts_one_only_and_none_under_ci(env, tmp_path) -> None:
+    path = Path(env["COPYDESK_DAEMON_SOCKET"])
+    folder = path.parent
+    folder.mkdir(mode=0o700)
+    # A marker left by a check that is starting a daemon stops the next check from starting
+    # another; one older than a minute is taken as left by a start that failed.
+    (folder / "starting").touch()
+    assert daemon.start_in_background(path) is False
+    old = time.time() - 120
+    os.utime(folder / "starting", (old, old))
+    spawned = []
+    original, daemon._spawn = daemon._spawn, lambda *args: spawned.append(args)
+    try:
+        assert daemon.start_in_background(path) is True and spawned == [(path, 900.0)]
+    finally:
+        daemon._spawn = original
+    (folder / "starting").unlink()
+    (tmp_path / "story.txt").write_text(STORY, encoding="utf-8")
+    checked = run("check", "--start-daemon", "story.txt", cwd=tmp_path, env={**env, "CI": "true"})
+    assert checked.returncode == 1 and "newsroom.developing-story" in checked.stdout
+    assert not (folder / "starting").exists()  # under CI nothing was started:
+    time.sleep(3)  # (a daemon would have warmed up by now)
+    assert run("daemon", "--status", cwd=tmp_path, env=env).returncode != 0
