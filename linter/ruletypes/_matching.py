@@ -76,6 +76,12 @@ def _trie_pattern(words: Iterable[str]) -> str:
 _TRIES = cache.Memo("phrase-tries", lambda items: _trie_pattern(items))
 
 
+def trie_pattern(words: Iterable[str]) -> str:
+    """The trie-shaped alternation of ``words`` (longest first at each position), no escaping
+    of spaces, no word boundaries; worked out once per machine for a given list."""
+    return _TRIES(tuple(sorted(set(words))))
+
+
 def phrase_pattern(phrases: Iterable[str], *, ignorecase: bool = False, word_boundaries: bool = True) -> str:
     """One pattern matching any of ``phrases`` (longest first at each position).
 
@@ -236,16 +242,30 @@ def match_needs(patterns: Iterable[str], *, ignorecase: bool = False) -> "TextNe
     some alternative of a pattern's top-level ``|``) needs no text we can name."""
     alternatives: list[tuple[frozenset[str], ...]] = []
     for pattern in patterns:
-        # A top-level "a|b|c" is split, so that each alternative keeps all it needs.
-        for branch in _split_top_level(pattern):
-            needs = required_texts(branch, ascii_only=ignorecase)
-            if ignorecase:
-                # Lower-cased text holds an ASCII need lower-cased (see TextNeeds).
-                needs = tuple(frozenset(part.lower() for part in need) for need in needs)
-            if not needs:
-                return None
-            alternatives.append(needs)
+        needs = _BRANCH_NEEDS(pattern, ignorecase)
+        if needs is None:
+            return None
+        alternatives.extend(needs)
     return TextNeeds(tuple(alternatives), ignorecase) if alternatives else None
+
+
+def _branch_needs(pattern: str, ignorecase: bool) -> tuple[tuple[frozenset[str], ...], ...] | None:
+    """What each alternative of ``pattern``'s top level needs (see :func:`match_needs`)."""
+    out = []
+    # A top-level "a|b|c" is split, so that each alternative keeps all it needs.
+    for branch in _split_top_level(pattern):
+        needs = required_texts(branch, ascii_only=ignorecase)
+        if ignorecase:
+            # Lower-cased text holds an ASCII need lower-cased (see TextNeeds).
+            needs = tuple(frozenset(part.lower() for part in need) for need in needs)
+        if not needs:
+            return None
+        out.append(needs)
+    return tuple(out)
+
+
+# Working the needs out parses every pattern of a rule, at every start: kept in the cache folder.
+_BRANCH_NEEDS = cache.Memo("pattern-needs", _branch_needs)
 
 
 def _split_top_level(pattern: str) -> list[str]:

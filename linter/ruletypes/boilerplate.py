@@ -36,7 +36,7 @@ from typing import Iterable, Iterator
 
 from ..article import Article, Block
 from ..findings import Applicability, Edit
-from ._matching import WORD_END, WORD_START, _trie_pattern
+from ._matching import WORD_END, WORD_START, trie_pattern
 from .. import cache
 from ..patterns import UserPattern, compile_re, validating
 from .base import LintContext, Match, RuleConfigError, RuleType
@@ -397,7 +397,7 @@ class _LiteralScan:
             literal: tuple(literal[:end] for end in range(1, len(literal) + 1) if literal[:end] in literals)
             for literal in literals
         }
-        return compile_re(_trie_pattern(sorted(literals))), closure
+        return compile_re(trie_pattern(literals)), closure
 
 
 # Characters scanned with the trie before the RE2 set is built (about its cost in trie scans).
