@@ -83,12 +83,13 @@ def tools(jobs: int, daemon_socket: str) -> dict[str, tuple[list[str], Path | No
     """Name -> (command before the file list, working folder, environment)."""
     check = [sys.executable, "-m", "linter", "check", "--no-config", "--format", "json"]
     found: dict[str, tuple[list[str], Path | None, dict | None]] = {
-        "copydesk": (check + ["--no-daemon"], None, None),
+        "copydesk": (check + ["--no-daemon", "--jobs", "1"], None, None),
     }
     if jobs > 1:
         found[f"copydesk -j{jobs}"] = (check + ["--no-daemon", "--jobs", str(jobs)], None, None)
-    # The same command handed to a running `copydesk daemon` (started before the rounds).
-    found["copydesk (daemon)"] = (check, None, {**fair_environment(), "COPYDESK_DAEMON_SOCKET": daemon_socket})
+    # The same one-process command handed to a running `copydesk daemon` (started before the rounds).
+    found["copydesk (daemon)"] = (check + ["--jobs", "1"], None,
+                                  {**fair_environment(), "COPYDESK_DAEMON_SOCKET": daemon_socket})
     proselint = proselint_command()
     if proselint:
         found["proselint"] = (proselint + ["check", "--output-format", "json"], None, None)

@@ -210,3 +210,29 @@ def test_fix_that_cannot_write_still_reports_the_findings(story, monkeypatch, ca
     assert entry["error"].startswith("cannot write: Permission denied; not changed")
     assert {f["rule"] for f in entry["findings"]} >= {"starter.percent", "starter.doubled-word"}
     assert story.read_text(encoding="utf-8") == STORY
+
+
+def test_many_files_are_checked_in_one_process_per_core_by_default(monkeypatch) -> None:
+    from linter import cli
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+    assert cli.auto_jobs(cli.AUTO_JOBS_FILES - 1) == 1  # a few files: starting workers costs more
+    assert cli.auto_jobs(cli.AUTO_JOBS_FILES) == 3
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
+    assert cli.auto_jobs(10_000) == cli.AUTO_JOBS_MAX
+
+
+def test_the_default_jobs_give_the_output_of_one_process(tmp_path) -> None:
+    from linter import cli
+
+    desk = tmp_path / "desk"
+    desk.mkdir()
+    for number in range(cli.AUTO_JOBS_FILES + 6):
+        (desk / f"story-{number:03}.txt").write_text(
+            f"Council vote {number}\n\nThe council met on October {number % 28 + 1}st. This is a developing story.\n\n"
+            f"Members voted {number} times, officials said.\n", encoding="utf-8")
+    one = run("check", "--no-daemon", "--jobs", "1", "--format", "json", "desk", cwd=tmp_path)
+    default = run("check", "--no-daemon", "--format", "json", "desk", cwd=tmp_path)
+    assert one.returncode == default.returncode == 1
+    assert json.loads(default.stdout) == json.loads(one.stdout)
+    assert len(json.loads(one.stdout)["files"]) == cli.AUTO_JOBS_FILES + 6
