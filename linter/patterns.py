@@ -133,6 +133,123 @@ def _prune_programs() -> None:
             pass
 
 
+# The ``regex`` module (patterns that need its time budget) compiles in Python too, 2 to 3 ms
+# for a typical boilerplate pattern, so its programs are kept the same way: what its compiler
+# hands to the C engine is plain data. Reading them relies on the module's internals, so the
+# key holds its version, and anything unexpected compiles the public way.
+_REGEX_LOCK = threading.Lock()
+
+
+def compile_regex_module(pattern: str, flags: int):
+    """``regex.compile(pattern, flags)``, with the compiled program kept across runs."""
+    import hashlib
+
+    import regex
+
+    version = getattr(regex, "__version__", "")
+    key = hashlib.blake2b(f"regex {version}\0{flags}\0{pattern}".encode("utf-8", "surrogatepass"),
+                          digest_size=16).digest()
+    name = f"{_PROGRAMS_DIR}/{key.hex()}.marshal"
+    stored = _read_regex_program(name)
+    if stored is not None and stored[0] == pattern:
+        try:
+            from regex import _regex
+
+            return _regex.compile(*stored)
+        except Exception:  # not what this version expects: compile afresh
+            pass
+    arguments = _regex_compile_arguments(pattern, flags)
+    if arguments is None:
+        return regex.compile(pattern, flags)
+    try:
+        from regex import _regex
+
+        compiled = _regex.compile(*arguments)
+    except Exception:
+        return regex.compile(pattern, flags)
+    _store_regex_program(name, arguments)
+    return compiled
+
+
+def _regex_compile_arguments(pattern: str, flags: int) -> tuple | None:
+    """What ``regex``'s compiler passes to its C engine for ``pattern``: None when that cannot
+    be seen (another version of the module). Raises ``regex.error`` for a bad pattern."""
+    import regex
+
+    try:
+        from regex import _main
+    except ImportError:
+        return None
+    real = getattr(_main, "_regex", None)
+    if real is None or not callable(getattr(_main, "_compile", None)):
+        return None
+    seen: list[tuple] = []
+
+    class Recorder:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        @staticmethod
+        def compile(*arguments):
+            seen.append(arguments)
+            return real.compile(*arguments)
+
+    with _REGEX_LOCK:
+        _main._regex = Recorder()
+        try:
+            _main._compile(pattern, flags, False, {}, False)
+        except regex.error:
+            raise
+        except Exception:
+            return None
+        finally:
+            _main._regex = real
+    if len(seen) != 1:
+        return None
+    return tuple(_plain_numbers(argument) for argument in seen[0])
+
+
+def _plain_numbers(value):
+    """``value`` with its flag enums as plain numbers (which marshal can store)."""
+    if isinstance(value, int) and type(value) not in (int, bool):
+        return int(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain_numbers(item) for item in value)
+    return value
+
+
+def _read_regex_program(name: str) -> tuple | None:
+    """The stored arguments, if the file holds them exactly as written: the C engine trusts the
+    program it is given, so a damaged one must never reach it."""
+    import hashlib
+    import marshal
+
+    stored = cache.read(name)
+    if not (isinstance(stored, tuple) and len(stored) == 2 and all(isinstance(part, bytes) for part in stored)):
+        return None
+    checksum, blob = stored
+    if hashlib.blake2b(blob, digest_size=16).digest() != checksum:
+        return None
+    try:
+        arguments = marshal.loads(blob)
+    except (ValueError, EOFError, TypeError):
+        return None
+    return arguments if isinstance(arguments, tuple) and arguments else None
+
+
+def _store_regex_program(name: str, arguments: tuple) -> None:
+    import hashlib
+    import marshal
+
+    global _programs_written
+    try:
+        blob = marshal.dumps(arguments)
+    except ValueError:
+        return  # something marshal cannot keep: compiled afresh next time
+    cache.write(name, (hashlib.blake2b(blob, digest_size=16).digest(), blob))
+    _programs_written += 1
+
+
 class PatternTimeout(Exception):
     """A pattern took longer than the document's budget allows."""
 
@@ -287,7 +404,7 @@ class UserPattern:
 
             flags = regex.V0 | (regex.IGNORECASE if ignorecase else 0)
             try:
-                compiled = regex.compile(pattern, flags)
+                compiled = compile_regex_module(pattern, int(flags))
             except regex.error as error:
                 raise re.error(str(error)) from None
             re.compile(pattern, re.IGNORECASE if ignorecase else 0)  # Python's own syntax check

@@ -365,3 +365,52 @@ def test_package_versions_are_importlib_metadatas_and_kept_across_runs(cache_dir
     monkeypatch.setattr(importlib.metadata, "version", no_lookup)
     assert cache.package_version("PyYAML") == importlib.metadata.distribution("PyYAML").version
     assert cache.package_version("no-such-distribution-here") is None
+
+
+def test_regex_module_programs_kept_across_runs_match_like_regex_compile(cache_dir, monkeypatch) -> None:
+    regex = pytest.importorskip("regex")
+    from regex import _main
+
+    from linter import patterns
+
+    sources = [
+        r"(?<![\w’'])(?:(?:click|tap) (?:here|this link) (?:to|for) [^.!?\n]{1,120}[.!]?)(?:(?=['’]s\b)|(?![\w’']))",
+        r"(?P<word>\b\w+)\s+(?P=word)\b",
+        r"^(?:Related|Read more):.*$",
+    ]
+    flags = int(regex.V0 | regex.IGNORECASE | regex.MULTILINE)
+    text = "Click here to read more. the the end\nRead more: tap this link for the rest!\nRELATED: x"
+    expected = [[m.span() for m in regex.compile(s, flags).finditer(text)] for s in sources]
+    first = [patterns.compile_regex_module(s, flags) for s in sources]
+    assert len(list(cache_dir.glob("re-programs-*/*.marshal"))) == len(sources)
+
+    def no_compiling(*args, **kwargs):
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(_main, "_compile", no_compiling)  # as in the next run: read back only
+    again = [patterns.compile_regex_module(s, flags) for s in sources]
+    monkeypatch.undo()
+    for compiled in (first, again):
+        assert [[m.span() for m in c.finditer(text, timeout=5)] for c in compiled] == expected
+        assert [c.groupindex for c in compiled] == [regex.compile(s, flags).groupindex for s in sources]
+    with pytest.raises(regex.error):
+        patterns.compile_regex_module("(unclosed", flags)
+
+
+def test_a_damaged_regex_module_program_is_compiled_afresh(cache_dir) -> None:
+    regex = pytest.importorskip("regex")
+    from linter import patterns
+
+    import marshal
+
+    source = r"(?<!\w)colou?r(?!\w)"
+    patterns.compile_regex_module(source, int(regex.V0))
+    (stored,) = cache_dir.glob("re-programs-*/*.marshal")
+    checksum, blob = marshal.loads(stored.read_bytes())
+    arguments = marshal.loads(blob)
+    # A program changed after it was written (a damaged disk, say) is never run.
+    wrong = marshal.dumps((arguments[0], arguments[1], [1, 2, 3], *arguments[3:]))
+    for damaged in (b"not a program", marshal.dumps((checksum, wrong))):
+        stored.write_bytes(damaged)
+        again = patterns.compile_regex_module(source, int(regex.V0))
+        assert [m.span() for m in again.finditer("Colour, color and colors")] == [(8, 13)]
