@@ -414,3 +414,36 @@ def test_a_damaged_regex_module_program_is_compiled_afresh(cache_dir) -> None:
         stored.write_bytes(damaged)
         again = patterns.compile_regex_module(source, int(regex.V0))
         assert [m.span() for m in again.finditer("Colour, color and colors")] == [(8, 13)]
+
+
+PATTERNS_OF_A_RUN = """
+import hashlib, sys
+from linter import patterns
+seen = set()
+for name in ("compile_re", "compile_regex_module"):
+    original = getattr(patterns, name)
+    def spy(pattern, flags=0, _original=original):
+        seen.add(hashlib.sha1(pattern.encode("utf-8", "surrogatepass")).hexdigest())
+        return _original(pattern, flags)
+    setattr(patterns, name, spy)
+from linter import Linter
+Linter().check("Council backs budget\\n\\nSen. Jane Roe said Oct. 11th was 5 per cent late.\\n", "text")
+print(len(seen), hashlib.sha1(" ".join(sorted(seen)).encode()).hexdigest())
+"""
+
+
+def test_rule_patterns_are_the_same_in_every_process(tmp_path) -> None:
+    """A pattern built from a set in hash order would differ from run to run: its compiled
+    program would never be found in the cache (and the cache would grow on every run)."""
+    import os
+    import subprocess
+    import sys
+
+    outputs = []
+    for seed in ("0", "1", "2", "3"):  # the first run fills the cache (and compiles every pattern)
+        env = {**os.environ, "PYTHONHASHSEED": seed, "COPYDESK_CACHE_DIR": str(tmp_path / "cache")}
+        done = subprocess.run([sys.executable, "-c", PATTERNS_OF_A_RUN], env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout.strip())
+    assert int(outputs[1].split()[0]) > 10
+    assert outputs[1] == outputs[2] == outputs[3]

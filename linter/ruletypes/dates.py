@@ -27,6 +27,12 @@ from ._matching import compile_phrases
 from ..patterns import compile_re
 from .base import load_mapping, LintContext, Match, RuleConfigError, RuleType
 
+
+def _longest_first(word: str) -> tuple[int, str]:
+    """Sort key for the alternatives of a pattern: longer first, then alphabetical, so the
+    pattern (and its compiled program, kept across runs) is the same in every process."""
+    return -len(word), word
+
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
 # Abbreviations writers use; "Sept" before "Sep" so the longer form wins.
@@ -39,7 +45,7 @@ ZONES = ("GMT", "BST", "UTC", "CET", "CEST", "EST", "EDT", "ET", "CST", "CDT", "
 _MONTH_NUMBER = {name: i + 1 for i, name in enumerate(MONTHS)} | ABBREVIATIONS
 
 # -- the combined pattern -------------------------------------------------------------------------
-_ABBR = "|".join(sorted(ABBREVIATIONS, key=len, reverse=True))
+_ABBR = "|".join(sorted(ABBREVIATIONS, key=_longest_first))
 _FULL = "|".join(MONTHS)
 _SHORT_FULL = "March|April|May|June|July"
 _NOT_WORD_ON = r"(?![\w’'-])"
@@ -301,7 +307,7 @@ class Dates(RuleType):
         self.not_a_day_after = word_set("not_a_day_after")
         not_a_day_before = word_set("not_a_day_before")
         self.not_a_day_before = re.compile(
-            r"\s*(?:" + "|".join(re.escape(w) for w in sorted(not_a_day_before, key=len, reverse=True)) + r")(?![\w-])",
+            r"\s*(?:" + "|".join(re.escape(w) for w in sorted(not_a_day_before, key=_longest_first)) + r")(?![\w-])",
             re.IGNORECASE,
         ) if not_a_day_before else None
         exceptions = [str(e) for e in words.get("exceptions") or []]

@@ -34,6 +34,12 @@ from ..patterns import compile_re
 from ..article import Article, Block
 from .base import LintContext, Match, RuleConfigError, RuleType
 
+
+def _longest_first(word: str) -> tuple[int, str]:
+    """Sort key for the alternatives of a pattern: longer first, then alphabetical, so the
+    pattern (and its compiled program, kept across runs) is the same in every process."""
+    return -len(word), word
+
 _UPPER = "A-ZÀ-ÖØ-Þ"
 # A capitalised word, with inner apostrophes and hyphens ("O'Brien", "Jean-Claude", "Kenney's").
 _WORD = rf"[{_UPPER}][^\W\d_]*(?:['’\-][^\W\d_]+)*"
@@ -136,12 +142,12 @@ class FirstReference(RuleType):
             self.surnames.update(str(lists.get("surnames") or "").lower().split())
             self.first_names.update(str(lists.get("first_names") or "").lower().split())
 
-        particle = "|".join(sorted(map(re.escape, particles), key=len, reverse=True)) or r"(?!x)x"
+        particle = "|".join(sorted(map(re.escape, particles), key=_longest_first)) or r"(?!x)x"
         capitalized = "|".join(
-            sorted((re.escape(p.lower().capitalize()) for p in words("capitalized_particles")), key=len, reverse=True)
+            sorted((re.escape(p.lower().capitalize()) for p in words("capitalized_particles")), key=_longest_first)
         ) or r"(?!x)x"
         abbreviations = sorted(
-            (t[0] for t in self.titles | self.single_name_titles if len(t) == 1 and len(t[0]) <= 4), key=len, reverse=True
+            (t[0] for t in self.titles | self.single_name_titles if len(t) == 1 and len(t[0]) <= 4), key=_longest_first
         )
         abbreviation = "|".join(re.escape(a.capitalize()) for a in abbreviations) or r"(?!x)x"
         # One token: an abbreviated title with its full stop, a capitalised word (optionally
@@ -160,8 +166,8 @@ class FirstReference(RuleType):
         starts = "".join(re.escape(c) for c in sorted(firsts))
         self.sequence = compile_re(rf"(?<![\w’'.\-])(?=[{_UPPER}{starts}]){token}(?:{nickname}[ \t]+{token})*")
         self.token = re.compile(token)
-        attribution = "|".join(sorted(map(re.escape, words("attribution_verbs")), key=len, reverse=True)) or r"(?!x)x"
-        subject = "|".join(sorted(map(re.escape, words("subject_verbs")), key=len, reverse=True)) or r"(?!x)x"
+        attribution = "|".join(sorted(map(re.escape, words("attribution_verbs")), key=_longest_first)) or r"(?!x)x"
+        subject = "|".join(sorted(map(re.escape, words("subject_verbs")), key=_longest_first)) or r"(?!x)x"
         self.attribution_after = compile_re(
             rf"[ \t]+(?:(?:has|had|have|also|later|previously|then|again|once|would|will|recently)[ \t]+)*(?:{attribution})\b"
         )

@@ -26,6 +26,12 @@ from ..article import Article, Block
 from ..gazetteer import GazetteerError, PlaceGazetteer, compile_names, load_places
 from .base import LintContext, Match, RuleConfigError, RuleType
 
+
+def _longest_first(word: str) -> tuple[int, str]:
+    """Sort key for the alternatives of a pattern: longer first, then alphabetical, so the
+    pattern (and its compiled program, kept across runs) is the same in every process."""
+    return -len(word), word
+
 CHECKS = ("places", "people", "numbers")
 
 # "Bristol City 2-1 Milton Keynes": a place followed by one of these names a sports club.
@@ -208,7 +214,7 @@ _UNITS = {
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12,
 }
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 1000000}
-_WORD = "|".join(sorted(list(_UNITS) + list(_SCALES), key=len, reverse=True))
+_WORD = "|".join(sorted(list(_UNITS) + list(_SCALES), key=_longest_first))
 # A whole number: "5", "1,184", "four", "twenty-five", "two hundred", "3 million".
 _NUMBER = (
     r"(?P<number>(?:\d{1,3}(?:,\d{3})+|\d+|" + _WORD + r")(?:(?:[\s\-]+(?:and\s+)?)(?:" + _WORD + r"))*)(?![\w,.]\d)"
@@ -220,7 +226,7 @@ _OUTCOMES = {
     "arrested": "arrested", "arrests": "arrested", "detained": "arrested",
     "missing": "missing", "rescued": "rescued", "evacuated": "evacuated",
 }
-_OUTCOME = r"(?P<outcome>" + "|".join(sorted(_OUTCOMES, key=len, reverse=True)) + r")"
+_OUTCOME = r"(?P<outcome>" + "|".join(sorted(_OUTCOMES, key=_longest_first)) + r")"
 # "5 killed", "Five people dead", "four people were killed", "12 more arrested"
 _COUNT_BEFORE = re.compile(
     r"\b" + _NUMBER + r"\s+(?:(?:more|people|persons|men|women|children|officers|police|soldiers|civilians|"
