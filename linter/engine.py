@@ -177,6 +177,11 @@ def _units(rules: Iterable[RuleType], style: str) -> list[list[RuleType]]:
     into one unit (at the place of the first) for the type's ``check_group``. Kept per rule list:
     a linter checks many stories with the same rules. (The kept units hold the rules, so their
     ids cannot be reused by other objects while the entry exists.)"""
+    if type(rules) is tuple:  # the same tuple again (a linter's): no need to look at each rule
+        seen = _UNITS_BY_TUPLE.get((style, id(rules)))
+        if seen is not None and seen[0] is rules:
+            return seen[1]
+    given = rules
     rules = tuple(rules)
     key = (style, tuple(map(id, rules)))
     units = _UNITS.get(key)
@@ -185,7 +190,14 @@ def _units(rules: Iterable[RuleType], style: str) -> list[list[RuleType]]:
         if len(_UNITS) >= 32:
             _UNITS.clear()
         _UNITS[key] = units
+    if type(given) is tuple:
+        if len(_UNITS_BY_TUPLE) >= 32:
+            _UNITS_BY_TUPLE.clear()
+        _UNITS_BY_TUPLE[(style, id(given))] = (given, units)  # holds the tuple: its id stays its own
     return units
+
+
+_UNITS_BY_TUPLE: dict[tuple[str, int], tuple[tuple, list[list[RuleType]]]] = {}
 
 
 def _group_units(rules: tuple[RuleType, ...], style: str) -> list[list[RuleType]]:

@@ -62,10 +62,11 @@ class Linter:
 
             where = f"{self.config.path}: " if self.config.path else ""
             raise ConfigError(f"{where}unknown house style {self.config.style!r} (known: {', '.join(sorted(known))})")
-        self.rules: list[RuleType] = [
+        # A tuple: the engine keeps its plan for a rule sequence it has seen (see engine._units).
+        self.rules: tuple[RuleType, ...] = tuple(
             rule for rule in self.config.apply(available)
             if not rule.spec.styles or self.config.style in rule.spec.styles
-        ]
+        )
         settings = dict(self.config.settings)
         if self.config.languagetool_url:
             settings.setdefault("languagetool_url", self.config.languagetool_url)

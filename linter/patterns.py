@@ -517,6 +517,17 @@ def candidate_finder(pattern: str, *, ignorecase: bool = False) -> UserPattern |
     return finder
 
 
+def re2_searcher(pattern: str, *, ignorecase: bool = False):
+    """``search(text)`` of ``pattern`` compiled with RE2 (linear time, any text), or None when
+    RE2 is missing or rejects the pattern. The caller answers for the pattern meaning on RE2
+    what it means to Python (no ``\\w``, ``\\b``, ``\\s`` or ``\\d``: they are ASCII there)."""
+    compiled = _re2(pattern, ignorecase)
+    if compiled is None:
+        return None
+    search = compiled.search
+    return lambda text: search(_encodable(text))
+
+
 def _re2(pattern: str, ignorecase: bool):
     try:
         import re2

@@ -132,3 +132,24 @@ class WordTable:
                 pass
             return False
         return True
+
+
+_ENGLISH: list = []  # [table or None] once looked for
+
+
+def english_frequencies() -> WordTable | None:
+    """wordfreq's English table (word -> frequency per word of text), or None when wordfreq is
+    not installed. Importing wordfreq and unpacking its list takes about half a second, so the
+    table is stored in the cache folder on the first run (see :class:`WordTable`)."""
+    if not _ENGLISH:
+        release = cache.package_version("wordfreq")
+        if release is None:
+            _ENGLISH.append(None)
+        else:
+            def build() -> Mapping[str, float]:
+                from wordfreq import get_frequency_dict
+
+                return get_frequency_dict("en")
+
+            _ENGLISH.append(WordTable(f"wordfreq-en-{release}", build))
+    return _ENGLISH[0]

@@ -149,3 +149,39 @@ def test_blocks_with_candidates_keeps_a_block_whose_match_an_earlier_match_hides
     blocks = [_Block("xb"), _Block("cd"), _Block("none"), _Block("acd")]
     assert [b.text for b in blocks_with_candidates(blocks, finder)] == ["xb", "cd", "acd"]
     assert blocks_with_candidates([_Block("none")], finder) == []
+
+
+def test_phrase_finder_never_rules_out_a_text_the_matcher_matches() -> None:
+    """The RE2 search (no word boundaries, Python's white space spelt out) says no only where
+    the phrase matcher finds nothing: random texts of phrase words, spaces of every kind, case
+    changes and the letters Python folds to ASCII ('ſ', the Kelvin sign)."""
+    import random
+
+    from linter.ruletypes._matching import PhraseFinder, compile_phrases
+
+    phrases = ["under way", "in order to", "per cent", "e-mail", "colour", "a lot"]
+    rng = random.Random(11)
+    pieces = ["under", "way", "in", "order", "to", "per", "cent", "e-mail", "colour", "a", "lot", "Colour",
+              "UNDER", "ſ", "\u212a", "x"]
+    spaces = [" ", "  ", "\u00a0", "\n", "\t", "\u2009", "-", ""]
+    for ignorecase in (False, True):
+        finder = PhraseFinder(phrases, ignorecase=ignorecase, warm_up=0)
+        matcher = compile_phrases(phrases, ignorecase=ignorecase)
+        ruled_out = 0
+        for _ in range(4000):
+            text = "".join(rng.choice(pieces) + rng.choice(spaces) for _ in range(rng.randint(1, 6)))
+            if not finder.may_hold(text):
+                ruled_out += 1
+                assert matcher.search(text) is None, (ignorecase, text)
+        assert ruled_out > 500  # the finder does rule texts out
+
+
+def test_phrase_finder_waits_before_building_and_skips_non_ascii_phrases() -> None:
+    from linter.ruletypes._matching import PhraseFinder
+
+    finder = PhraseFinder(["per cent"], ignorecase=True, warm_up=2)
+    assert finder.may_hold("nothing here") and finder.may_hold("nothing here")  # still warming up
+    assert finder._search is None
+    assert not finder.may_hold("nothing here") and finder._search is not None
+    assert finder.may_hold("five PER\u00a0CENT")
+    assert PhraseFinder(["café au lait"], ignorecase=True, warm_up=0).may_hold("nothing here")  # not used

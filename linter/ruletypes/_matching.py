@@ -12,7 +12,7 @@ from itertools import accumulate
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from .. import cache
-from ..patterns import compile_re
+from ..patterns import compile_re, re2_searcher
 
 if TYPE_CHECKING:
     from ..article import Block
@@ -98,6 +98,50 @@ def phrase_pattern(phrases: Iterable[str], *, ignorecase: bool = False, word_bou
     return body
 
 
+# What Python's \s matches (str.isspace), spelt for RE2, whose own \s is ASCII only.
+_RE2_SPACE_RUN = r"[\t\n\x0b\f\r\x1c-\x1f\x85\p{Z}]+"
+
+
+class PhraseFinder:
+    """A quick answer to "can any of these phrases be in this text?" for a phrase matcher
+    (:func:`phrase_pattern`): the same trie on RE2, without the word boundaries (which RE2
+    lacks), searched once over a whole article. No hit, no match; a hit only means the real
+    matcher must run. Built on first need after ``warm_up`` articles got that far, so a
+    one-story run never pays for compiling it. Only for phrases of ASCII text, whose case-blind
+    matching RE2 shares with Python except for a few letters (see ``_FOLDS_TO_ASCII``), in
+    whose presence the answer is always yes."""
+
+    def __init__(self, phrases: Iterable[str], *, ignorecase: bool, warm_up: int = 8) -> None:
+        self.items = tuple(sorted({p.lower() if ignorecase else p for p in phrases if p}))
+        self.ignorecase = ignorecase
+        self.usable = bool(self.items) and all(item.isascii() for item in self.items)
+        self._left = warm_up
+        self._search = None
+
+    def may_hold(self, text: str) -> bool:
+        """False only if no phrase can match anywhere in ``text``."""
+        if not self.usable:
+            return True
+        search = self._search
+        if search is None:
+            if self._left > 0:
+                self._left -= 1  # (a count lost to a race only delays the build)
+                return True
+            search = self._search = self._build()
+            if search is None:
+                self.usable = False
+                return True
+        if self.ignorecase and not text.isascii():
+            for char in _FOLDS_TO_ASCII:
+                if char in text:
+                    return True
+        return search(text) is not None
+
+    def _build(self):
+        body = _TRIES(self.items).replace(r"\ ", _RE2_SPACE_RUN)
+        return re2_searcher(body, ignorecase=self.ignorecase)
+
+
 def compile_phrases(phrases: Iterable[str], *, ignorecase: bool = False, word_boundaries: bool = True) -> re.Pattern[str]:
     flags = re.IGNORECASE if ignorecase else 0
     return compile_re(phrase_pattern(phrases, ignorecase=ignorecase, word_boundaries=word_boundaries), flags)
@@ -125,26 +169,59 @@ def _phrase_words(phrase: str, common: frozenset[str]) -> tuple[str, frozenset[s
     return key, frozenset(folded)
 
 
+def _gate_entries(phrases: tuple[str, ...], common: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]] | None, ...]:
+    """For each phrase, (the word to look it up by, every word it needs), or None when it needs
+    no word. The word is the rarest in English (wordfreq), so that few stories hold it and the
+    gate looks at few phrases: the longest uncommon word, when wordfreq is not installed."""
+    from ..wordtables import english_frequencies
+
+    table = english_frequencies()
+    common_words = frozenset(common)
+    out: list[tuple[str, tuple[str, ...]] | None] = []
+    for phrase in phrases:
+        found = _phrase_words(phrase, common_words)
+        if found is None:
+            out.append(None)
+            continue
+        key, words = found
+        if table is not None and len(words) > 1:
+            key = min(sorted(words), key=lambda word: (table.get(word, 0.0) or 0.0, -len(word)))
+        out.append((key, tuple(sorted(words))))
+    return tuple(out)
+
+
+# Looking up each word's frequency at every start would cost more than the gate saves: the
+# entries of a phrase list are worked out once per machine.
+_GATE_ENTRIES = cache.Memo("word-gate-entries", _gate_entries)
+
+
 class WordGate:
     """Whether an article's vocabulary holds every word of at least one of ``phrases``.
 
-    :func:`required_words` keeps one word per phrase, and a common one ("under" of "under way",
-    "home" of "home page") lets most stories through; but a phrase matched on word boundaries
-    needs each of its words (each ASCII ``\\w+`` run, as :func:`required_words` reasons) as a
-    whole word of the text. So the one word picks the phrases to look at, and a set comparison
-    settles each: still no scan of the text.
+    A phrase matched on word boundaries needs each of its words (each ASCII ``\\w+`` run, as
+    :func:`required_words` reasons) as a whole word of the text. Each phrase is filed under its
+    rarest word, so the words of a story pick the few phrases to look at, and a set comparison
+    settles each: no scan of the text, and a cost that hardly grows with the list.
     """
 
     def __init__(self, phrases: Iterable[str], *, common: frozenset[str] = frozenset()) -> None:
         self._by_word: dict[str, set[frozenset[str]]] = {}
+        self._common = tuple(sorted(common))
         self.always = False  # some phrase has no word to look for: every story may match
-        for phrase in phrases:
-            found = _phrase_words(phrase, common)
-            if found is None:
+        self.triggers: frozenset[str] = frozenset()
+        self.add(phrases)
+
+    def add(self, phrases: Iterable[str]) -> None:
+        """File more phrases (a rule joining a shared matcher)."""
+        phrases = tuple(sorted(set(phrases)))
+        if not phrases:
+            return
+        for entry in _GATE_ENTRIES(phrases, self._common):
+            if entry is None:
                 self.always = True
                 continue
-            key, words = found
-            self._by_word.setdefault(key, set()).add(words)
+            key, words = entry
+            self._by_word.setdefault(key, set()).add(frozenset(words))
         self.triggers = frozenset(self._by_word)
 
     def admits(self, vocabulary: frozenset[str]) -> bool:

@@ -9,7 +9,7 @@ from typing import Iterable
 
 from ..article import Article, Block
 from ..patterns import compile_re
-from ._matching import WordGate, match_needs, phrase_pattern
+from ._matching import PhraseFinder, WordGate, match_needs, phrase_pattern
 from .base import LintContext, Match, RuleConfigError, RuleType, combined_pattern
 
 
@@ -34,6 +34,7 @@ class SharedPhrases:
         self.ignorecase = ignorecase
         self.phrases: set[str] = set()
         self._matcher: re.Pattern[str] | None = None
+        self._finder: PhraseFinder | None = None  # made with the matcher
         self._prefixes: dict[str, tuple[str, ...]] = {}
         self._local = threading.local()
         # Whether an article holds every word of some phrase (see WordGate); None: no test.
@@ -55,7 +56,7 @@ class SharedPhrases:
                 self.phrases |= new
                 self._matcher = None  # rebuilt on next use
                 if self.triggers is not None:
-                    self.triggers = WordGate(self.phrases)
+                    self.triggers.add(new)
 
     def _compiled(self) -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
         matcher = self._matcher
@@ -74,6 +75,7 @@ class SharedPhrases:
                     if len(words) > 1:
                         self._prefixes[phrase] = shorter
                 self._local = threading.local()  # matches cached for the old matcher are stale
+                self._finder = PhraseFinder(self.phrases, ignorecase=self.ignorecase)
             return self._matcher, self._prefixes
 
     def owners(self, rules: list["Existence"]) -> dict[str, list["Existence"]]:
@@ -102,6 +104,9 @@ class SharedPhrases:
         found: dict[str, list[tuple[Block, int, int]]] = defaultdict(list)
         if self.triggers is not None and not self.triggers.admits(article.vocabulary):
             self._local.last = (article, found)  # none of the phrases' words is in the article
+            return found
+        if not self._finder.may_hold(article.all_text):
+            self._local.last = (article, found)  # none of the phrases is in the article
             return found
         for block, start, end, text in article.find_in_scope(self.scope, matcher.finditer):
             if start == end:

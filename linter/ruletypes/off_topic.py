@@ -120,20 +120,12 @@ def _frequencies() -> Mapping[str, float] | None:
     takes about half a second, so the first run on a machine stores the table in copydesk's
     cache folder and later runs look up only the words they meet (:mod:`linter.wordtables`).
     ``None`` (said once on stderr) when the package is missing: the rule then reports nothing."""
-    from .. import cache
-    from ..wordtables import WordTable
+    from ..wordtables import english_frequencies
 
-    release = cache.package_version("wordfreq")
-    if release is None:
+    table = english_frequencies()
+    if table is None:
         sys.stderr.write("copydesk: off-topic checks skipped: the 'wordfreq' package is not installed\n")
-        return None
-
-    def build() -> Mapping[str, float]:
-        from wordfreq import get_frequency_dict
-
-        return get_frequency_dict("en")
-
-    return WordTable(f"wordfreq-en-{release}", build)
+    return table
 
 
 _CACHE_LIMIT = 200_000

@@ -6,7 +6,8 @@ import re
 from typing import Iterable
 
 from ..article import Article
-from ._matching import WORD_END, WORD_START, WordGate, blocks_with_candidates, match_case, match_needs, phrase_pattern
+from ._matching import (WORD_END, WORD_START, PhraseFinder, WordGate, blocks_with_candidates, match_case, match_needs,
+                        phrase_pattern)
 from ..patterns import UserPattern, candidate_finder, compile_re, required_text
 from .base import LintContext, Match, RuleConfigError, RuleType
 
@@ -65,6 +66,8 @@ class Substitution(RuleType):
             self.sentence_needs = None
         # Words of at least one key an article must hold for this rule to find anything in it.
         self.triggers = None if self.regex else WordGate(swap)
+        # Then one RE2 search of the article for any key (once the rule has been busy).
+        self.finder = None if self.regex else PhraseFinder(swap, ignorecase=self.ignorecase)
 
     def _blocks_to_search(self, article: Article) -> Iterable:
         """The blocks of the rule's scope that may hold a match of a regex key: each is searched
@@ -96,6 +99,8 @@ class Substitution(RuleType):
         if self.candidates is not None and self.candidates.search(article.all_text) is None:
             return
         if self.sentence_needs is not None and not self.sentence_needs.may_match(article.all_text):
+            return
+        if self.finder is not None and not self.finder.may_hold(article.all_text):
             return
         if not self.regex:
             # Our own pattern of words and spaces: the scope's blocks can be searched in one go.
