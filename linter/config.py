@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from .findings import Applicability, Severity
+from . import loading
 from .loading import RuleLoadError, _line_of, parse_yaml
 from .ruletypes.base import RuleType
 
@@ -142,14 +143,39 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def load_config(path: Path) -> Config:
-    """Read and validate a config file; errors name the file, line and key."""
-    from jsonschema import Draft202012Validator
+def _config_digest(text: str) -> bytes:
+    import hashlib
+    import json
+    import sys
 
+    schema = json.dumps(CONFIG_SCHEMA, sort_keys=True)
+    return hashlib.blake2b(f"config\0{sys.version_info[:2]}\0{schema}\0{text}".encode("utf-8", "surrogatepass"),
+                           digest_size=16).digest()
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate a config file; errors name the file, line and key.
+
+    As with rule files, a configuration validated in an earlier run and unchanged since is read
+    back from the cache folder (neither YAML nor jsonschema is imported: a pre-commit hook in a
+    repository with a ``.copydesk.yaml`` pays for them only when the file changes)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: cannot read configuration: {error}") from None
+    digest = _config_digest(text)
+    data = loading.parsed_before(text) if digest in loading._known_valid() else None
+    if data is None:
+        data = _validated_config(path, text)
+        loading._newly_validated.add(digest)
+        loading.remember_parsed(text, data)
+        loading.remember_loaded()
+    return _config_from(path, data)
+
+
+def _validated_config(path: Path, text: str) -> dict:
+    from jsonschema import Draft202012Validator
+
     try:
         data, node = parse_yaml(text, path)
     except RuleLoadError as error:
@@ -170,6 +196,10 @@ def load_config(path: Path) -> Config:
         key = ".".join(str(p) for p in location)
         line = _line_of(node, location)
         raise ConfigError(f"{path}:{line}: key '{key}': {message}" if key else f"{path}:{line}: {message}")
+    return data
+
+
+def _config_from(path: Path, data: dict) -> Config:
     root = path.parent
     return Config(
         style=data.get("style", "ap"),

@@ -12,10 +12,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 
 class DataFileError(ValueError):
     """A data file that cannot be read or parsed; the message names it."""
@@ -36,8 +32,10 @@ def _parse(path: str, stamp: int) -> Any:
     stored = cache.read(name)
     if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == "yaml":
         return stored[1]
+    import yaml  # only for a file not parsed before
+
     try:
-        data = yaml.load(text, Loader=_Loader)
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as error:
         raise DataFileError(f"{path} is not valid YAML: {error}") from None
     cache.write(name, ("yaml", data))  # fails quietly on what marshal cannot hold (a date)

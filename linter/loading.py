@@ -13,8 +13,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-import yaml
-
 from .article import SCOPES
 from .findings import Applicability, Severity
 from .patterns import trusted_patterns
@@ -233,10 +231,12 @@ def rule_id(path: Path, root: Path) -> str:
 
 
 # -- loading ------------------------------------------------------------------------------------
-def _line_of(node: yaml.Node | None, path: Iterable[Any]) -> int | None:
+def _line_of(node: "yaml.Node | None", path: Iterable[Any]) -> int | None:
     """The 1-based line of the YAML node at a JSON path, or of the nearest parent."""
     if node is None:
         return None
+    import yaml
+
     line = node.start_mark.line + 1
     for step in path:
         if isinstance(node, yaml.MappingNode):
@@ -254,12 +254,11 @@ def _line_of(node: yaml.Node | None, path: Iterable[Any]) -> int | None:
     return line
 
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: much faster
-
-
-def parse_yaml(text: str, path: Path | str) -> tuple[Any, yaml.Node | None]:
+def parse_yaml(text: str, path: Path | str) -> tuple[Any, "yaml.Node | None"]:
     """Parse YAML once, returning the data and the node tree (for line numbers in errors)."""
-    loader = _Loader(text)
+    import yaml  # imported only when a file is new or changed (see parse_cached)
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)  # libyaml when present: much faster
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -297,6 +296,13 @@ def _parsed_before() -> dict[bytes, bytes]:
     return _parsed[folder]
 
 
+def remember_loaded() -> None:
+    """Write what this run validated and parsed to the cache folder (the rule loader does it
+    after loading; a configuration file's reader after reading one)."""
+    _remember_validated()
+    _remember_parsed()
+
+
 def _remember_parsed() -> None:
     if not _newly_parsed:
         return
@@ -316,33 +322,44 @@ def _remember_parsed() -> None:
     cache.write(_PARSED_CACHE, known)
 
 
+def parsed_before(text: str) -> Any | None:
+    """What ``text`` (a rule or configuration file) parsed to in an earlier run, as a fresh copy
+    (so that rules never share their options), or None."""
+    import marshal
+
+    stored = _parsed_before().get(_text_digest(text))
+    if not isinstance(stored, bytes):
+        return None
+    try:
+        return marshal.loads(stored)
+    except (ValueError, EOFError, TypeError):
+        return None
+
+
+def remember_parsed(text: str, data: Any) -> None:
+    """Keep what ``text`` parsed to, once the file has proved good (see :func:`parsed_before`)."""
+    _newly_parsed[_text_digest(text)] = data
+
+
 def load_rule(path: Path, root: Path) -> RuleType:
     """Read, validate and compile one rule file."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise RuleLoadError(path, None, None, f"cannot read rule file: {error}") from None
-    import marshal
-
-    digest = _text_digest(text)
-    stored = _parsed_before().get(digest)
-    if isinstance(stored, bytes):
+    data = parsed_before(text)
+    if data is not None:
         try:
-            data = marshal.loads(stored)  # a fresh copy: rules never share their options
-        except (ValueError, EOFError, TypeError):
-            data = None
-        if data is not None:
-            try:
-                return build_rule(data, None, path, rule_id(path, root), root, source=text)
-            except RuleLoadError:
-                pass  # parsed again below, for the line the error is on
+            return build_rule(data, None, path, rule_id(path, root), root, source=text)
+        except RuleLoadError:
+            pass  # parsed again below, for the line the error is on
     data, node = parse_yaml(text, path)
     rule = build_rule(data, node, path, rule_id(path, root), root, source=text)
-    _newly_parsed[digest] = data
+    remember_parsed(text, data)
     return rule
 
 
-def build_rule(data: Any, node: yaml.Node | None, path: Path, rid: str, root: Path | None = None,
+def build_rule(data: Any, node: "yaml.Node | None", path: Path, rid: str, root: Path | None = None,
                *, source: str | None = None) -> RuleType:
     """Validate and compile one parsed rule file; ``source`` (the file's text) lets a file
     validated in an earlier run skip validation."""

@@ -143,7 +143,9 @@ def test_data_files_are_parsed_once_per_content(tmp_path, cache_dir, monkeypatch
     def no_parsing(*args, **kwargs):
         raise AssertionError("parsed again")
 
-    monkeypatch.setattr(datafiles.yaml, "load", no_parsing)
+    import yaml
+
+    monkeypatch.setattr(yaml, "load", no_parsing)
     assert datafiles.read_data_file(path) == {"cities": ["Lyon", "Dakar"]}
     monkeypatch.undo()
     monkeypatch.setenv("COPYDESK_CACHE_DIR", str(cache_dir))
@@ -447,3 +449,26 @@ def test_rule_patterns_are_the_same_in_every_process(tmp_path) -> None:
         outputs.append(done.stdout.strip())
     assert int(outputs[1].split()[0]) > 10
     assert outputs[1] == outputs[2] == outputs[3]
+
+
+def test_an_unchanged_configuration_is_read_back_without_yaml_or_jsonschema(tmp_path, cache_dir, monkeypatch) -> None:
+    from linter import config, loading
+
+    path = tmp_path / ".copydesk.yaml"
+    path.write_text("style: chicago\ndisable: [starter.cliches]\n", encoding="utf-8")
+    first = config.load_config(path)
+    loading._validated.clear()  # as a new process would start
+    loading._parsed.clear()
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("parsed or validated again")
+
+    monkeypatch.setattr(config, "parse_yaml", no_parsing)
+    monkeypatch.setattr(config, "_validated_config", no_parsing)
+    again = config.load_config(path)
+    assert (again.style, again.disable) == (first.style, first.disable) == ("chicago", ("starter.cliches",))
+    monkeypatch.undo()
+    monkeypatch.setenv("COPYDESK_CACHE_DIR", str(cache_dir))
+    path.write_text("style: chicago\ndisable: [starter.cliches]\nfail_on: sometimes\n", encoding="utf-8")
+    with pytest.raises(config.ConfigError, match=r"\.copydesk\.yaml:3: key 'fail_on'"):
+        config.load_config(path)  # changed: validated again, with the line of the fault
