@@ -11,12 +11,15 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from .article import SCOPES
 from .findings import Applicability, Severity
 from .patterns import trusted_patterns
 from .ruletypes.base import RuleConfigError, RuleSpec, RuleType
+
+if TYPE_CHECKING:
+    import yaml  # imported at run time only to parse (see parse_yaml)
 
 ENTRY_POINT_GROUP = "copydesk.rule_types"
 RULE_SUFFIXES = (".yml", ".yaml")
@@ -231,7 +234,7 @@ def rule_id(path: Path, root: Path) -> str:
 
 
 # -- loading ------------------------------------------------------------------------------------
-def _line_of(node: "yaml.Node | None", path: Iterable[Any]) -> int | None:
+def _line_of(node: yaml.Node | None, path: Iterable[Any]) -> int | None:
     """The 1-based line of the YAML node at a JSON path, or of the nearest parent."""
     if node is None:
         return None
@@ -254,7 +257,7 @@ def _line_of(node: "yaml.Node | None", path: Iterable[Any]) -> int | None:
     return line
 
 
-def parse_yaml(text: str, path: Path | str) -> tuple[Any, "yaml.Node | None"]:
+def parse_yaml(text: str, path: Path | str) -> tuple[Any, yaml.Node | None]:
     """Parse YAML once, returning the data and the node tree (for line numbers in errors)."""
     import yaml  # imported only when a file is new or changed (see parse_cached)
 
@@ -359,7 +362,7 @@ def load_rule(path: Path, root: Path) -> RuleType:
     return rule
 
 
-def build_rule(data: Any, node: "yaml.Node | None", path: Path, rid: str, root: Path | None = None,
+def build_rule(data: Any, node: yaml.Node | None, path: Path, rid: str, root: Path | None = None,
                *, source: str | None = None) -> RuleType:
     """Validate and compile one parsed rule file; ``source`` (the file's text) lets a file
     validated in an earlier run skip validation."""

@@ -25,7 +25,7 @@ from linter.article import Article, Block, TextMap
 from linter.config import Config
 from linter.findings import Applicability
 from linter.linting import Linter
-from linter.loading import load_rule, load_rules
+from linter.loading import load_rule
 from linter.ruletypes import languagetool as lt
 from linter.ruletypes.base import LintContext
 
