@@ -50,15 +50,18 @@ _VALUES: dict[str, int] = {}
 _MAX_VALUES = 500_000  # a long-running service meets endless new chunks: keep memory bounded
 
 
-def _learn(chunks: list[str]) -> None:
-    """Pack the values of the chunks not seen yet (syllables as textstat counts them)."""
+def _learn(chunks: list[str]) -> dict[str, int]:
+    """Pack the values of the chunks not seen yet (syllables as textstat counts them); the
+    values of all ``chunks``. (Returned rather than read back from the shared table, which
+    another thread may empty meanwhile.)"""
     from ._syllables import guessed_syllables, known_syllables
 
     if len(_VALUES) > _MAX_VALUES:
         _VALUES.clear()
     values = _VALUES
     lookup = known_syllables().getter()
-    for chunk in set(chunks).difference(values):
+    out = {chunk: value for chunk in set(chunks) if (value := values.get(chunk)) is not None}
+    for chunk in set(chunks).difference(out):
         # The common case: a chunk that is one word, all letters. Otherwise its words, without
         # the marks trailing them ("u.s." holds two, "officials," one).
         alpha = chunk.isalpha()
@@ -75,7 +78,8 @@ def _learn(chunks: list[str]) -> None:
                     1 << _WORDS_AT | letters | syllables << _SYLLABLES_AT | (syllables >= 3) << _POLYSYLLABLES_AT
                 )
             total += value
-        values[chunk] = total
+        values[chunk] = out[chunk] = total
+    return out
 
 
 @lru_cache(maxsize=4096)
@@ -85,8 +89,7 @@ def _measure(text: str) -> tuple[int, TextCounts]:
     try:
         total = sum(map(_VALUES.__getitem__, chunks))
     except KeyError:
-        _learn(chunks)
-        total = sum(map(_VALUES.__getitem__, chunks))
+        total = sum(map(_learn(chunks).__getitem__, chunks))
     return len(chunks), TextCounts(
         sentences=max(len(split_sentences(text)), 1),
         words=max(total >> _WORDS_AT, 1),
