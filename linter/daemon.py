@@ -283,11 +283,13 @@ _STARTING_STALE_AFTER = 60.0
 
 def start_in_background(path: Path | None = None, idle: float = 900.0) -> bool:
     """Start a daemon for the checks to come, without waiting for it; False when one is
-    already starting (or the socket folder is not ours). The check that calls this runs in
+    running or already starting (or the socket folder is not ours). The check that calls this runs in
     place, so its result does not depend on whether the daemon came up."""
     import time
 
     path = path or socket_path()
+    if path.exists() and _alive(path):
+        return False  # one is running (it serves another installation: this one runs in place)
     folder = path.parent
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -148,6 +148,7 @@ def test_start_daemon_runs_this_check_in_place_and_serves_the_next(env, tmp_path
     second = run("check", "--start-daemon", "story.txt", cwd=tmp_path, env=env)
     assert (second.returncode, second.stdout) == (expected.returncode, expected.stdout)
     assert served(env, tmp_path) == 1  # the second check went to the daemon
+    assert daemon.start_in_background(Path(env["COPYDESK_DAEMON_SOCKET"])) is False  # one is running
     socket_folder = Path(env["COPYDESK_DAEMON_SOCKET"]).parent
     assert not (socket_folder / "starting").exists()  # the daemon cleared the marker
 
