@@ -27,7 +27,9 @@ def run(*args: str, cwd: Path, env: dict, stdin: bytes | None = None) -> subproc
 def env(tmp_path) -> dict:
     # A short socket path (Unix sockets allow about 100 bytes) in a private folder of our own.
     folder = Path(f"/tmp/cd-test-{os.getpid()}-{time.monotonic_ns()}")
-    values = {key: value for key, value in os.environ.items() if not key.startswith("COPYDESK_")}
+    # CI is dropped too: under CI --start-daemon starts nothing, and the test that wants that sets it.
+    values = {key: value for key, value in os.environ.items()
+              if not key.startswith("COPYDESK_") and key != "CI"}
     values.update(PYTHONPATH=str(REPO), NO_COLOR="1", COPYDESK_DAEMON_SOCKET=str(folder / "d.sock"))
     yield values
     subprocess.run([sys.executable, "-m", "linter", "daemon", "--stop"], env=values, capture_output=True, timeout=30)
