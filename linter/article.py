@@ -9,14 +9,15 @@ so that findings and fixes land in the raw Markdown or HTML.
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Iterator, Mapping
 
-_WORD = re.compile(r"\w+")
-_DOTTED = re.compile(r"(?:[A-Za-z]\.){2,}")
-_DOTTED_HINT = re.compile(r"\.[A-Za-z]\.")  # starts with a literal: a quick search rules most stories out
+from .patterns import compile_re
+
+_WORD = compile_re(r"\w+")
+_DOTTED = compile_re(r"(?:[A-Za-z]\.){2,}")
+_DOTTED_HINT = compile_re(r"\.[A-Za-z]\.")  # starts with a literal: a quick search rules most stories out
 
 #: Article fields, in the order they appear in a story.
 FIELDS = ("headline", "dek", "byline", "dateline", "body")

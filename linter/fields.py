@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import re
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any, Iterable, Mapping, Sequence
@@ -18,6 +17,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from .article import Article, Block, Piece, Suppression, TextMap
 from .findings import Applicability, Edit, Finding
 from .fixes import apply_fixes
+from .patterns import compile_re
 
 #: Fields a CMS sends, in story order.
 TEXT_FIELDS = ("headline", "dek", "byline", "dateline", "body")
@@ -45,8 +45,8 @@ class _FieldPositions:
         return offset + bisect.bisect_left(self.astral, offset)
 
 
-_NEWLINE = re.compile("\n")
-_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+_NEWLINE = compile_re("\n")
+_ASTRAL = compile_re("[\U00010000-\U0010FFFF]")
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ WORD_START = r"(?<![\w’'])"
 WORD_END = r"(?:(?=['’]s\b)|(?![\w’']))"
 
 
-_PHRASE_WORD = re.compile(r"\w+")
-_DOTTED_INITIALS = re.compile(r"(?:[A-Za-z]\.){2,}")
+_PHRASE_WORD = compile_re(r"\w+")
+_DOTTED_INITIALS = compile_re(r"(?:[A-Za-z]\.){2,}")
 # Words too common to tell whether a phrase can be in a story.
 _COMMON_WORDS = frozenset(
     "a an and are as at be been but by for from had has have he her his i in is it its not of on "
@@ -243,7 +243,8 @@ def required_texts(pattern: str, *, ascii_only: bool = False) -> tuple[frozenset
     of(?! course)" needs one of "Could of", "could of", "Must of", "must of". Lookarounds are
     passed over (what they look at is not part of the match). ``ascii_only``: only needs made of
     ASCII strings."""
-    from re import _constants as c, _parser
+    from re import _constants as c
+    from re import _parser
 
     try:
         parsed = _parser.parse(pattern, 0)

@@ -34,11 +34,11 @@ import threading
 from functools import lru_cache
 from typing import Iterable, Iterator
 
+from .. import cache
 from ..article import Article, Block
 from ..findings import Applicability, Edit
-from ._matching import WORD_END, WORD_START, trie_pattern
-from .. import cache
 from ..patterns import UserPattern, compile_re, validating
+from ._matching import WORD_END, WORD_START, trie_pattern
 from .base import LintContext, Match, RuleConfigError, RuleType
 
 #: What may surround a stray line besides punctuation: link prompts and arrows.
@@ -54,13 +54,13 @@ DEFAULT_FILLER = (
     r"ad",
     r"[»›→↓▶►•|]",
 )
-_ALNUM = re.compile(r"[^\W_]")
-_SKIP = re.compile(r"[\W_]+")
-_HTML_PARAGRAPH = re.compile(r"<p(?:\s[^<>]*)?>", re.IGNORECASE)
+_ALNUM = compile_re(r"[^\W_]")
+_SKIP = compile_re(r"[\W_]+")
+_HTML_PARAGRAPH = compile_re(r"<p(?:\s[^<>]*)?>", re.IGNORECASE)
 
 # Decoded characters mojibake may stand for with certainty: Latin-1 and Latin Extended-A text
 # (two-byte UTF-8 read as Windows-1252) and general punctuation, currency, ™ (three bytes).
-_CERTAIN_DECODED = re.compile("[\u00a0-\u017f\u2000-\u206f\u20a0-\u20cf\u2100-\u215f\u2190-\u21ff]+")
+_CERTAIN_DECODED = compile_re("[\u00a0-\u017f\u2000-\u206f\u20a0-\u20cf\u2100-\u215f\u2190-\u21ff]+")
 
 
 # Decodings too often wrong to apply: "America&#191;s" was an apostrophe before it was "¿".
@@ -314,7 +314,7 @@ def opening_literals(pattern: str, flags: int = 0) -> Opening | None:
 # Characters whose lower-case form is not what IGNORECASE matches them with ("ſ" matches "s",
 # "ı" and "İ" match "i"; "İ" also lowers to two characters): paragraphs holding one skip the
 # literal tests and are read with the patterns themselves.
-_FOLD_VARIANTS = re.compile("[ſıİ]")
+_FOLD_VARIANTS = compile_re("[ſıİ]")
 
 
 @lru_cache(maxsize=4096)
@@ -329,7 +329,7 @@ def _lowered(text: str) -> str | None:
 # The default filler without its word boundaries: how far a stray line's opening may be pushed
 # by punctuation and filler ("» Read more", "Click here: Sign up ..."). Without the boundaries it
 # reaches at least as far as the real chain of skips in Boilerplate._opens_with_match.
-_LOOSE_LEAD = re.compile(r"(?:[\W_]+|" + "|".join(DEFAULT_FILLER) + ")*", re.IGNORECASE)
+_LOOSE_LEAD = compile_re(r"(?:[\W_]+|" + "|".join(DEFAULT_FILLER) + ")*", re.IGNORECASE)
 
 
 # -- the literal scan all boilerplate rules share ---------------------------------------------------
@@ -461,7 +461,7 @@ def _scan_literals(lowered: str) -> frozenset[str]:
 
 
 # RE2 reads UTF-8, which cannot carry a lone surrogate (from a broken JSON escape).
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_LONE_SURROGATE = compile_re("[\ud800-\udfff]")
 
 
 _last_stories = threading.local()
@@ -670,8 +670,8 @@ _OPENINGS = cache.Memo("boilerplate-openings", opening_literals)
 # string unless a backslash escapes it. The scans below move over whole escapes only: they start
 # at a block's edge, which is never inside one.
 _SPACE = " \t\r\n"
-_JSON_SPACE = re.compile(r"(?:[ \t\r\n]|\\[nrt]|\\u00(?:0[9aAdD]|20))*")
-_JSON_SPACE_ESCAPE = re.compile(r"\\(?:[nrt]|u00(?:0[9aAdD]|20))\Z")
+_JSON_SPACE = compile_re(r"(?:[ \t\r\n]|\\[nrt]|\\u00(?:0[9aAdD]|20))*")
+_JSON_SPACE_ESCAPE = compile_re(r"\\(?:[nrt]|u00(?:0[9aAdD]|20))\Z")
 
 
 def _space_after(source: str, index: int, in_json: bool) -> int:

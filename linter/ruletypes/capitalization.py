@@ -6,9 +6,10 @@ import re
 from typing import Iterable
 
 from ..article import Article
+from ..patterns import compile_re
 from .base import LintContext, Match, RuleType
 
-_WORD = re.compile(r"[A-Za-z][\w’'\-]*")
+_WORD = compile_re(r"[A-Za-z][\w’'\-]*")
 # Words a title-case headline keeps lower case unless first or last (Chicago 8.159, AP).
 SMALL_WORDS = frozenset(
     "a an the and but or nor for so yet at by in of on to up as via per from into onto with over vs".split()

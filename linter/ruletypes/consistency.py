@@ -6,7 +6,8 @@ import re
 from typing import Iterable
 
 from ..article import Article
-from ._matching import WORD_END, WORD_START, required_words, match_case
+from ..patterns import compile_re
+from ._matching import WORD_END, WORD_START, match_case, required_words
 from .base import LintContext, Match, RuleType
 
 
@@ -27,7 +28,7 @@ class Consistency(RuleType):
         flags = re.IGNORECASE if spec.options.get("ignorecase", True) else 0
         # (first form, second form, matcher, first words both forms need to be in the article)
         self.pairs = [
-            (a, b, re.compile(f"{WORD_START}(?:(?P<a>{re.escape(a)})|(?P<b>{re.escape(b)})){WORD_END}", flags),
+            (a, b, compile_re(f"{WORD_START}(?:(?P<a>{re.escape(a)})|(?P<b>{re.escape(b)})){WORD_END}", flags),
              required_words([a]), required_words([b]))
             for a, b in spec.options["either"].items()
         ]

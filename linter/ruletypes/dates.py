@@ -21,11 +21,10 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping
 
-
 from ..article import Article, Block
-from ._matching import compile_phrases
 from ..patterns import compile_re
-from .base import load_mapping, LintContext, Match, RuleConfigError, RuleType
+from ._matching import compile_phrases
+from .base import LintContext, Match, RuleConfigError, RuleType, load_mapping
 
 
 def _longest_first(word: str) -> tuple[int, str]:
@@ -112,7 +111,7 @@ _MATCHER = compile_re(
 # weekday, whose next two letters are checked ahead ("Jan", "Thu"); a figure not inside a word
 # (every alternative that starts with a figure looks behind for a word character); a quotation
 # mark before a figure ("'90s"). A match that starts with "the" is found from the figure after it.
-_START = re.compile(
+_START = compile_re(
     r"[JFMASONDTW0-9'‘’](?:(?<=[JFMASONDTW])(?=an|eb|a[ry]|pr|u[nl]|ug|ep|ct|ov|ec|on|ue|ed|hu|ri|at|un)"
     r"|(?<=[0-9])(?<!\w[0-9])|(?<=['‘’])(?=\d))"
 )
@@ -147,12 +146,12 @@ def find_dates(text: str) -> Iterator[re.Match[str]]:
 
 # What follows a full stop that also ends the sentence ("at 9 a.m. The polls ..."), but not a
 # time zone ("at 9 a.m. EDT").
-_SENTENCE_FINAL = re.compile(
+_SENTENCE_FINAL = compile_re(
     r"""\s*$|\s+(?!(?:""" + "|".join(ZONES) + r"""|Eastern|Pacific|Central|Mountain)\b)["“‘'(]?[A-Z]|["”’)\]]"""
 )
-_WORD_BEFORE = re.compile(r"([A-Za-z]+\.?-?|#)\s*$")
+_WORD_BEFORE = compile_re(r"([A-Za-z]+\.?-?|#)\s*$")
 _DECADE_CONTEXT = {"the", "early", "late", "mid", "mid-", "and", "or", "to", "through", "from", "of"}
-_TEMPERATURE = re.compile(r"temperature|degree|\bhighs?\b|\blows?\b|\btemps?\b|fahrenheit|celsius|\bages?\b|\bscore", re.I)
+_TEMPERATURE = compile_re(r"temperature|degree|\bhighs?\b|\blows?\b|\btemps?\b|fahrenheit|celsius|\bages?\b|\bscore", re.I)
 
 
 # -- the house style --------------------------------------------------------------------------------
@@ -306,7 +305,7 @@ class Dates(RuleType):
         self.month_alone_after = word_set("month_alone_after")
         self.not_a_day_after = word_set("not_a_day_after")
         not_a_day_before = word_set("not_a_day_before")
-        self.not_a_day_before = re.compile(
+        self.not_a_day_before = compile_re(
             r"\s*(?:" + "|".join(re.escape(w) for w in sorted(not_a_day_before, key=_longest_first)) + r")(?![\w-])",
             re.IGNORECASE,
         ) if not_a_day_before else None

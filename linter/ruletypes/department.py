@@ -23,8 +23,9 @@ from typing import Iterable
 from ..article import Article, Block
 from ..gazetteer import Department as Body
 from ..gazetteer import GazetteerError, compile_names, load_departments, load_places
-from ._matching import required_words
+from ..patterns import compile_re
 from ..sentences import split_sentences
+from ._matching import required_words
 from .base import LintContext, Match, RuleConfigError, RuleType
 
 CityKey = tuple[str, str]
@@ -35,7 +36,7 @@ _GENERIC_NAME_WORDS = frozenset(
 )
 
 # "KENT, OHIO—", "CHARLOTTE, N.C. (AP) -": a wire dateline the reader left in the lede.
-_LEDE_DATELINE = re.compile(
+_LEDE_DATELINE = compile_re(
     r"^(?P<place>[A-Z][A-Z.'’\- ]{2,40}?(?:,\s*[A-Z][A-Za-z.’'\- ]{1,20}?)?)"
     r"(?:,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\([^)]{1,30}\))?\s*(?:—|–|--|-|:)"
 )
@@ -60,8 +61,8 @@ def _title_case_capitals(text: str) -> str:
     return _CAPITAL_WORD.sub(lambda m: m.group() if _INITIALS.match(m.group()) else m.group().title(), text)
 
 
-_CAPITAL_WORD = re.compile(r"[A-Z][A-Z'’.\-]+")
-_INITIALS = re.compile(r"^(?:[A-Z]\.)+$")
+_CAPITAL_WORD = compile_re(r"[A-Z][A-Z'’.\-]+")
+_INITIALS = compile_re(r"^(?:[A-Z]\.)+$")
 
 
 class Department(RuleType):

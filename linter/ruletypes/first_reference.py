@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..patterns import compile_re
 from ..article import Article, Block
+from ..patterns import compile_re
 from .base import LintContext, Match, RuleConfigError, RuleType
 
 
@@ -44,16 +44,16 @@ _UPPER = "A-ZÀ-ÖØ-Þ"
 # A capitalised word, with inner apostrophes and hyphens ("O'Brien", "Jean-Claude", "Kenney's").
 _WORD = rf"[{_UPPER}][^\W\d_]*(?:['’\-][^\W\d_]+)*"
 _INITIAL = rf"[{_UPPER}]\.(?:[{_UPPER}]\.)*"
-_POSSESSIVE = re.compile(r"['’]s?$")
-_CAMEL = re.compile(r"^(?!Mc|Mac|O['’]|Fitz|De|Di|Da|Du|La|Le|Van)[A-Z][a-z]+[A-Z]")
+_POSSESSIVE = compile_re(r"['’]s?$")
+_CAMEL = compile_re(r"^(?!Mc|Mac|O['’]|Fitz|De|Di|Da|Du|La|Le|Van)[A-Z][a-z]+[A-Z]")
 _DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
 # A lower-case word right before the name makes it an object or a modifier, not a bare surname:
 # "a spokesman for Dell said", "the Archbishop of Canterbury said", "the former Olympian said".
-_GOVERNED = re.compile(
+_GOVERNED = compile_re(
     r"\b(?:the|a|an|this|that|its|their|our|his|her|of|for|at|from|with|by|to|on|in|into|about|"
     r"former|late|new|young|old|star|fellow|rival|and|or|nor)[ \t]+$"
 )
-_SENTENCE_BREAK = re.compile(r"(?:^|[.!?:;][\"'”’)\]]*\s+|[\"“(]\s*)$")
+_SENTENCE_BREAK = compile_re(r"(?:^|[.!?:;][\"'”’)\]]*\s+|[\"“(]\s*)$")
 
 
 # What a name sequence is (see FirstReference._plan).
@@ -165,21 +165,21 @@ class FirstReference(RuleType):
         firsts |= {p.lower().capitalize()[0] for p in words("capitalized_particles")}
         starts = "".join(re.escape(c) for c in sorted(firsts))
         self.sequence = compile_re(rf"(?<![\w’'.\-])(?=[{_UPPER}{starts}]){token}(?:{nickname}[ \t]+{token})*")
-        self.token = re.compile(token)
+        self.token = compile_re(token)
         attribution = "|".join(sorted(map(re.escape, words("attribution_verbs")), key=_longest_first)) or r"(?!x)x"
         subject = "|".join(sorted(map(re.escape, words("subject_verbs")), key=_longest_first)) or r"(?!x)x"
         self.attribution_after = compile_re(
             rf"[ \t]+(?:(?:has|had|have|also|later|previously|then|again|once|would|will|recently)[ \t]+)*(?:{attribution})\b"
         )
         self.subject_after = compile_re(rf"[ \t]+(?:{subject})\b")
-        self.according_before = re.compile(r"\baccording[ \t]+to[ \t]+$", re.IGNORECASE)
+        self.according_before = compile_re(r"\baccording[ \t]+to[ \t]+$", re.IGNORECASE)
         # ", said Kenney." or "..." said Kenney: the verb follows a comma or a closing quote.
-        self.inverted_before = re.compile(r"[,\"”’][ \t]*(?:said|says|added|adds|wrote|writes|asked|asks)[ \t]+$")
-        self.inverted_after = re.compile(r"[ \t]*(?:[.,;:!?]|$)")
-        self.he_she = re.compile(r"\b(?:(he|she|his|her|him|hers)|(it|its|they|their))\b", re.IGNORECASE)
+        self.inverted_before = compile_re(r"[,\"”’][ \t]*(?:said|says|added|adds|wrote|writes|asked|asks)[ \t]+$")
+        self.inverted_after = compile_re(r"[ \t]*(?:[.,;:!?]|$)")
+        self.he_she = compile_re(r"\b(?:(he|she|his|her|him|hers)|(it|its|they|their))\b", re.IGNORECASE)
         # A word starting in lower case, not after a letter or apostrophe. (The letter is matched
         # before the look back at the character ahead of it: quicker, the same matches.)
-        self.lower_word = re.compile(r"[a-zà-ÿ](?<![\w’'].)[\w’'\-]*")
+        self.lower_word = compile_re(r"[a-zà-ÿ](?<![\w’'].)[\w’'\-]*")
         self._plans: dict[str, tuple] = {}  # name sequence -> what it means (see _plan)
 
     @staticmethod

@@ -24,6 +24,7 @@ from typing import Iterable
 
 from ..article import Article, Block
 from ..gazetteer import GazetteerError, PlaceGazetteer, compile_names, load_places
+from ..patterns import compile_re
 from .base import LintContext, Match, RuleConfigError, RuleType
 
 
@@ -35,14 +36,14 @@ def _longest_first(word: str) -> tuple[int, str]:
 CHECKS = ("places", "people", "numbers")
 
 # "Bristol City 2-1 Milton Keynes": a place followed by one of these names a sports club.
-_CLUB = re.compile(
+_CLUB = compile_re(
     r"\s+(?:City|United|Utd|Town|Rovers|Athletic|Wanderers|Albion|County|Rangers|FC|Villa|Wednesday|"
     r"Hotspur|Argyle|Orient|Dons)\b"
 )
 
-_PARTY_TAG = re.compile(r"\b[RDI]-([A-Z]{2})\b")
+_PARTY_TAG = compile_re(r"\b[RDI]-([A-Z]{2})\b")
 
-_CAPITAL_WORD = re.compile(r"\b[A-Z][A-Z'’\-]*[A-Z]\b")
+_CAPITAL_WORD = compile_re(r"\b[A-Z][A-Z'’\-]*[A-Z]\b")
 
 
 def _title_case_capitals(text: str, keep: set[str]) -> str:
@@ -51,7 +52,7 @@ def _title_case_capitals(text: str, keep: set[str]) -> str:
     return _CAPITAL_WORD.sub(lambda m: m.group() if m.group() in keep else m.group().title(), text)
 
 
-_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_LATIN_WORD = compile_re(r"[A-Za-z]{2,}")
 
 
 def _mostly_capitals(text: str) -> bool:
@@ -228,14 +229,14 @@ _OUTCOMES = {
 }
 _OUTCOME = r"(?P<outcome>" + "|".join(sorted(_OUTCOMES, key=_longest_first)) + r")"
 # "5 killed", "Five people dead", "four people were killed", "12 more arrested"
-_COUNT_BEFORE = re.compile(
+_COUNT_BEFORE = compile_re(
     r"\b" + _NUMBER + r"\s+(?:(?:more|people|persons|men|women|children|officers|police|soldiers|civilians|"
     r"students|others|protesters|tourists|miners|passengers|migrants|workers|were|are|have|been|was|"
     r"reported|now|confirmed|feared)\s+){0,3}" + _OUTCOME + r"\b",
     re.IGNORECASE,
 )
 # "killing five", "killed 4 people"
-_COUNT_AFTER = re.compile(
+_COUNT_AFTER = compile_re(
     r"\b(?P<outcome>kills?|killing|killed|injures?|injuring|injured|wounds|wounding|wounded|"
     r"arrests?|arresting|arrested)\s+(?:at\s+least\s+)?" + _NUMBER + r"\b",
     re.IGNORECASE,
@@ -285,7 +286,7 @@ def _counts(text: str) -> list[tuple[int, int, int, str]]:
     return out
 
 
-_ANY_NUMBER = re.compile(r"(?<![\d.,])\b" + _NUMBER, re.IGNORECASE)
+_ANY_NUMBER = compile_re(r"(?<![\d.,])\b" + _NUMBER, re.IGNORECASE)
 
 
 def _all_numbers(text: str) -> set[int]:
@@ -293,7 +294,7 @@ def _all_numbers(text: str) -> set[int]:
 
 
 # Every match of _COUNT_BEFORE or _COUNT_AFTER holds one of these (their outcome words), in any case.
-_OUTCOME_HINT = re.compile(r"kill|dead|die|death|injur|hurt|wound|arrest|detained|missing|rescued|evacuated", re.IGNORECASE)
+_OUTCOME_HINT = compile_re(r"kill|dead|die|death|injur|hurt|wound|arrest|detained|missing|rescued|evacuated", re.IGNORECASE)
 
 
 def _check_numbers(headline: Block, body: list[Block]) -> Iterable[Match]:
@@ -330,13 +331,13 @@ _TITLES = (
     r"Chairman|Chairwoman|Ambassador|Attorney General|Justice|Rev\.|Archbishop|Bishop|Detective|Officer)"
 )
 _NAME_WORD = r"[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?"  # "Roe", "O'Neill", "Smith-Jones"
-_TITLED_NAME = re.compile(
+_TITLED_NAME = compile_re(
     r"\b" + _TITLES + r"\s+(?P<name>" + _NAME_WORD + r"(?:\s+(?:[A-Z]\.\s*)*" + _NAME_WORD + r"){0,2})"
 )
-_POSSESSIVE = re.compile(r"['’]s$")
+_POSSESSIVE = compile_re(r"['’]s$")
 
 
-_LONGER_WORD = re.compile(r"[A-Za-z][a-z]{3,}")
+_LONGER_WORD = compile_re(r"[A-Za-z][a-z]{3,}")
 
 
 def _sentence_case(text: str) -> bool:

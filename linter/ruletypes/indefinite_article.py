@@ -15,10 +15,10 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable, Mapping
 
-
 from ..article import Article
+from ..patterns import compile_re
 from ._matching import compile_phrases
-from .base import load_mapping, LintContext, Match, RuleConfigError, RuleType
+from .base import LintContext, Match, RuleConfigError, RuleType, load_mapping
 
 VOWEL, CONSONANT = "vowel", "consonant"
 _UNSEEN = object()
@@ -27,22 +27,22 @@ _UNSEEN = object()
 # character class [aA] so that the engine skips straight to those letters; the two-character
 # look-behind then says that the letter does not follow a word character, an apostrophe, a full
 # stop or a hyphen.
-_ARTICLE = re.compile(
+_ARTICLE = compile_re(
     r"(?P<article>[aA](?<![\w'’.\-].)(?:(?<=a)n|(?<=A)[nN])?)(?=\s)\s+"
     r"(?P<lead>[\"“‘'’(\[*_]*)(?P<word>[^\s\"“”‘(),;:!?\[\]]+)"
 )
-_NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")
+_NEXT_WORD = compile_re(r"\s+([A-Za-z]+)")
 #: Words whose sound is kept, per rule, before the memo starts afresh.
 _MEMO_SIZE = 20000
-_INITIALISM = re.compile(r"(?:[A-Za-z]\.){2,}")  # U.S., F.B.I.
-_LETTER = re.compile(r"[A-Z](?:[-–‑]|\d|\.?$)|[a-z][-–‑]")  # X-ray, F-16, A, J., e-mail
-_NUMBER = re.compile(r"\d[\d,]*")
-_POSSESSIVE = re.compile(r"(?:['’]s|['’]|s)$")
-_TRAILING = re.compile(r"[^\w.&+-]+$")
-_UPPER = re.compile(r"[A-Z]")
-_LOWER = re.compile(r"[a-z]")
-_DOMAIN = re.compile(r"\.[a-z]{2,}")
-_DETERMINER_AFTER = re.compile(r"\s+(?:a|an|the|that|this|his|her|their|its|our|my)\b")
+_INITIALISM = compile_re(r"(?:[A-Za-z]\.){2,}")  # U.S., F.B.I.
+_LETTER = compile_re(r"[A-Z](?:[-–‑]|\d|\.?$)|[a-z][-–‑]")  # X-ray, F-16, A, J., e-mail
+_NUMBER = compile_re(r"\d[\d,]*")
+_POSSESSIVE = compile_re(r"(?:['’]s|['’]|s)$")
+_TRAILING = compile_re(r"[^\w.&+-]+$")
+_UPPER = compile_re(r"[A-Z]")
+_LOWER = compile_re(r"[a-z]")
+_DOMAIN = compile_re(r"\.[a-z]{2,}")
+_DETERMINER_AFTER = compile_re(r"\s+(?:a|an|the|that|this|his|her|their|its|our|my)\b")
 
 
 def _load(spec, key: str) -> Mapping[str, Any]:

@@ -9,12 +9,12 @@ count.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Iterable
 
 from ..article import Article, Block
+from ..patterns import compile_re
 from ..sentences import split_sentences
 from .base import LintContext, Match, RuleType
 
@@ -31,9 +31,9 @@ class TextCounts:
 # A word starts with a letter and ends with a word character ("rock-" and "players'" lose
 # the trailing mark, as textstat strips it); matched in lower-cased text. The pattern keeps the
 # trailing marks (quicker than backing off them) and they are stripped when a word is learnt.
-_TOKEN = re.compile(r"[^\W\d_][\w'’-]*")
+_TOKEN = compile_re(r"[^\W\d_][\w'’-]*")
 _TRAILING_MARKS = "'’-"
-_NOT_LETTER = re.compile(r"[\W\d_]")
+_NOT_LETTER = compile_re(r"[\W\d_]")
 
 # A text is counted a whitespace-separated chunk at a time ("officials," or "(u.s."): a word
 # never holds white space, so a text's words are its chunks' words in order, and str.split plus

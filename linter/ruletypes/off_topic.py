@@ -44,7 +44,7 @@ from typing import Any, Callable, Container, Iterable, Mapping, NamedTuple, Sequ
 
 from ..article import Article, Block
 from ..findings import Applicability, Edit
-from ..patterns import stop_if_late
+from ..patterns import compile_re, stop_if_late
 from .base import LintContext, Match, RuleConfigError, RuleType, combined_pattern
 
 #: The features of the score, each with the weight the YAML gives it.
@@ -66,18 +66,18 @@ FEATURES = (
 )
 
 # A word: letters with inner apostrophes, hyphens or full stops ("O'Brien", "U.S.", "Jean-Luc").
-_WORD = re.compile(r"[^\W\d_]+(?:['’\-.][^\W\d_]+)*")
+_WORD = compile_re(r"[^\W\d_]+(?:['’\-.][^\W\d_]+)*")
 # What may stand just before a sentence-initial word: nothing, a sentence end, an opening quote.
-_SENTENCE_START = re.compile(r"(?:^|[.!?][\"'”’)\]]*\s+|[\"“‘(:—–]\s*)$")
+_SENTENCE_START = compile_re(r"(?:^|[.!?][\"'”’)\]]*\s+|[\"“‘(:—–]\s*)$")
 # A word that opens a sentence: the ``_SENTENCE_START`` context within the four characters
 # before it (a sentence end, up to two closing marks and white space; or an opening mark and up
 # to three spaces), then the word. Its ``findall`` gives the words of ``_WORD`` that stand there.
 _CLOSERS = "[\"'”’)\\]]"
-_INITIAL_WORD = re.compile(
+_INITIAL_WORD = compile_re(
     rf"(?:[.!?](?:\s{{1,3}}|{_CLOSERS}\s{{1,2}}|{_CLOSERS}{{2}}\s)|[\"“‘(:—–]\s{{0,3}})"
     rf"({_WORD.pattern})"
 )
-_QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
+_QUOTED = compile_re(r"“[^”]*”?|\"[^\"]*\"?")
 
 # Typographic habits a newsroom keeps the same throughout a story and a pasted paragraph brings
 # from its own site: (family, variant names), matched by one combined pattern whose groups are
@@ -89,14 +89,14 @@ _STYLE_FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 # Single characters are counted with ``str.count`` (``_style_counts``); the variants that need
 # context have patterns of their own, each tried only when its marks occur at all.
-_DOUBLE_HYPHEN = re.compile(r"(?<=\w)\s?--\s?(?=\w)")
-_SPACED_HYPHEN = re.compile(r"(?<=\w) - (?=\w)")
-_TITLE = re.compile(r"\b(?:Mrs|Mr|Ms|Dr)\b(\.?)")  # group 1: "." after it, or ""
+_DOUBLE_HYPHEN = compile_re(r"(?<=\w)\s?--\s?(?=\w)")
+_SPACED_HYPHEN = compile_re(r"(?<=\w) - (?=\w)")
+_TITLE = compile_re(r"\b(?:Mrs|Mr|Ms|Dr)\b(\.?)")  # group 1: "." after it, or ""
 
 # Capitalised words at least this common are not names ("New", "He", "The").
 _COMMON_ZIPF = 5.5
 # A run of capitalised words, with the small words that join names ("Bank of England").
-_NAME_RUN = re.compile(
+_NAME_RUN = compile_re(
     r"[A-ZÀ-Þ][\w'’.\-]*(?:\s+(?:(?:of|de|del|la|le|van|von|der|du|da|al|bin|the|and|&)\s+)*[A-ZÀ-Þ][\w'’.\-]*)*"
 )
 # Leading words of a name run that are not part of the topic ("The", "Mr", "But").
@@ -107,7 +107,7 @@ _RUN_OPENERS = frozenset(
 )
 # After a city that acts ("Philadelphia is violating", "Philadelphia's policies"), unlike a city
 # that only modifies or locates ("a Chicago federal judge", "in Chicago").
-_ACTOR_FOLLOWER = re.compile(
+_ACTOR_FOLLOWER = compile_re(
     r"['’]s\b|\s+(?:is|was|has|had|have|will|would|could|can|does|did|must|should|may|might|says|said|argues|"
     r"claims|insists|wants|plans|passed|voted|refused|violates|violated|remains|became|becomes)\b"
 )
@@ -717,7 +717,8 @@ def _found_in_joined_text(pattern: str) -> bool:
     and a blank line looks to those tests like the start or end of the text. Looking around
     (``(?=``, ``(?<=``, ``\\A``, ``\\Z``), refusing to backtrack (atomic groups, possessive
     repeats), back-references and turning multiline off all count as unsure."""
-    from re import _constants as c, _parser
+    from re import _constants as c
+    from re import _parser
 
     try:
         items = _parser.parse(f"(?m)(?:{pattern})")

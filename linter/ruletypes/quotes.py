@@ -30,15 +30,16 @@ from dataclasses import dataclass, field, replace
 from typing import Iterable
 
 from ..article import Article, Block
+from ..patterns import compile_re
 from .base import LintContext, Match, RuleConfigError, RuleType
 
 _MARKS = '"“”'
-_MARK = re.compile('["“”]')
+_MARK = compile_re('["“”]')
 # Letters that may follow an apostrophe in a contraction or a possessive: city's, don't, we'll.
-_CONTRACTION = re.compile(r"(?:s|t|ll|re|ve|d|m)(?![^\W\d_])", re.IGNORECASE)
-_WORD_AFTER = re.compile(r"[ \t]+([a-z][a-z\-]*)(?![\w@]|:/|\.\w)")
-_WORD = re.compile(r"[^\W_]+(?:[’'\-][^\W_]+)*")
-_SENTENCE_BREAK = re.compile(r"[.!?][\"”’)]*\s+(?=[\"“(]?[A-Z0-9])")
+_CONTRACTION = compile_re(r"(?:s|t|ll|re|ve|d|m)(?![^\W\d_])", re.IGNORECASE)
+_WORD_AFTER = compile_re(r"[ \t]+([a-z][a-z\-]*)(?![\w@]|:/|\.\w)")
+_WORD = compile_re(r"[^\W_]+(?:[’'\-][^\W_]+)*")
+_SENTENCE_BREAK = compile_re(r"[.!?][\"”’)]*\s+(?=[\"“(]?[A-Z0-9])")
 # Characters after which a straight mark opens a quotation.
 _OPEN_BEFORE = set(" \t\n([{—–-/")
 # Characters after which a straight mark closes one.
@@ -96,8 +97,8 @@ def _inch_mark(text: str, index: int) -> bool:
     return bool(_FEET_INCHES.search(text, 0, index + 1) or _INCH_NOUN.match(text, index + 1))
 
 
-_FEET_INCHES = re.compile(r"\d['’]\s?\d{1,2}\"$")
-_INCH_NOUN = re.compile(r"\s?(?:tall|wide|long|high|deep|screens?|displays?|monitors?|TVs?|televisions?|pizzas?|wheels?|rims?|x)\b", re.IGNORECASE)
+_FEET_INCHES = compile_re(r"\d['’]\s?\d{1,2}\"$")
+_INCH_NOUN = compile_re(r"\s?(?:tall|wide|long|high|deep|screens?|displays?|monitors?|TVs?|televisions?|pizzas?|wheels?|rims?|x)\b", re.IGNORECASE)
 
 
 def _is_letter(char: str) -> bool:
@@ -220,7 +221,7 @@ def _first_mark(text: str) -> int:
     return found.start() if found else -1
 
 
-_SENTENCE_END = re.compile(r"[.!?…:;][)\]’']*\s*$")
+_SENTENCE_END = compile_re(r"[.!?…:;][)\]’']*\s*$")
 
 
 def _carried_on(text: str, open_at: int, index: int, words: QuoteWords) -> bool:
@@ -254,8 +255,8 @@ def _attributed(segment: str, words: QuoteWords) -> bool:
     return False
 
 
-_ATTRIBUTION_AFTER_COMMA = re.compile(r"[,!?]['’]?\s+")
-_COLON = re.compile(r":(?=\s|$)")
+_ATTRIBUTION_AFTER_COMMA = compile_re(r"[,!?]['’]?\s+")
+_COLON = compile_re(r":(?=\s|$)")
 _PERSONAL = frozenset({"i", "me", "my", "mine", "we", "us", "our", "ours", "you", "your", "yours", "i'm", "i’m", "we're", "we’re", "i've", "i’ve", "we've", "we’ve", "let's", "let’s"})
 
 

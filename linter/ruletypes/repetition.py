@@ -6,9 +6,10 @@ import re
 from typing import Iterable
 
 from ..article import Article
+from ..patterns import compile_re
 from .base import LintContext, Match, RuleType
 
-_DOUBLED = re.compile(r"(?<![\w’'])(?P<word>[^\W\d_][\w’']*)(?P<gap>[ \t]+|[ \t]*\r?\n[ \t]*)(?P=word)(?![\w’'-])", re.IGNORECASE)
+_DOUBLED = compile_re(r"(?<![\w’'])(?P<word>[^\W\d_][\w’']*)(?P<gap>[ \t]+|[ \t]*\r?\n[ \t]*)(?P=word)(?![\w’'-])", re.IGNORECASE)
 
 # A quick test that a text may hold a doubled word, run on the lower-cased article once: most
 # stories have none, and ``_DOUBLED`` (a lookbehind and a case-blind back-reference tried at every
@@ -19,7 +20,7 @@ _DOUBLED = re.compile(r"(?<![\w’'])(?P<word>[^\W\d_][\w’']*)(?P<gap>[ \t]+|[
 # (a superset of ``[\w’']``), the gap any run of blanks and line breaks, and the second copy must
 # be the same lower-cased text, not followed by an ASCII word character, apostrophe or hyphen.
 # Possessive runs: a doubling spans whole words, so giving characters back never helps.
-_MAYBE_DOUBLED = re.compile(r"[^a-z0-9_']([a-z0-9_'\x80-\U0010ffff]++)[ \t\r\n]++\1(?![a-z0-9_'-])")
+_MAYBE_DOUBLED = compile_re(r"[^a-z0-9_']([a-z0-9_'\x80-\U0010ffff]++)[ \t\r\n]++\1(?![a-z0-9_'-])")
 # str.lower() lower-cases a character as the case-blind back-reference does, except "İ" (which
 # becomes two characters) and "Σ" (final sigma depends on the next letter): with either, no test.
 _LOWER_UNLIKE_RE = ("\u0130", "\u03a3")
