@@ -13,12 +13,20 @@ from pathlib import Path
 from typing import Any
 
 
+_cache_dir_for: tuple = (None, None)  # (the variables, the folder they give)
+
+
 def cache_dir() -> Path:
-    explicit = os.environ.get("COPYDESK_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "copydesk"
+    # Asked for on every cache read (hundreds in a run), so the answer is kept for as long as
+    # the variables that decide it stay the same (tests and embedders change them).
+    global _cache_dir_for
+    settings = (os.environ.get("COPYDESK_CACHE_DIR"), os.environ.get("XDG_CACHE_HOME"), os.environ.get("HOME"))
+    known_settings, folder = _cache_dir_for
+    if known_settings != settings:
+        explicit, base, _ = settings
+        folder = Path(explicit) if explicit else Path(base or str(Path.home() / ".cache")) / "copydesk"
+        _cache_dir_for = (settings, folder)
+    return folder
 
 
 def read(name: str) -> Any | None:

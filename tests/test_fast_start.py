@@ -472,3 +472,19 @@ def test_an_unchanged_configuration_is_read_back_without_yaml_or_jsonschema(tmp_
     path.write_text("style: chicago\ndisable: [starter.cliches]\nfail_on: sometimes\n", encoding="utf-8")
     with pytest.raises(config.ConfigError, match=r"\.copydesk\.yaml:3: key 'fail_on'"):
         config.load_config(path)  # changed: validated again, with the line of the fault
+
+
+def test_the_cache_folder_follows_the_variables_that_name_it(tmp_path, monkeypatch) -> None:
+    from linter import cache
+
+    monkeypatch.delenv("COPYDESK_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.cache_dir() == tmp_path / "xdg" / "copydesk"
+    monkeypatch.setenv("COPYDESK_CACHE_DIR", str(tmp_path / "moved"))
+    assert cache.cache_dir() == tmp_path / "moved"
+    monkeypatch.delenv("COPYDESK_CACHE_DIR")
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache.cache_dir() == tmp_path / "home" / ".cache" / "copydesk"
+    assert cache.write("probe.marshal", [1, 2]) and cache.read("probe.marshal") == [1, 2]
+    assert (tmp_path / "home" / ".cache" / "copydesk" / "probe.marshal").is_file()
