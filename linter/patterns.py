@@ -381,7 +381,7 @@ class UserPattern:
         self._compiled = None
         self._engine = ""
         if validating():
-            self._compile()  # a bad pattern fails now, while its rule file is being loaded
+            self._compile(check_syntax=True)  # a bad pattern fails now, while its rule file is being loaded
 
     @property
     def engine(self) -> str:
@@ -390,7 +390,10 @@ class UserPattern:
             self._compile()
         return self._engine
 
-    def _compile(self) -> None:
+    def _compile(self, *, check_syntax: bool = False) -> None:
+        """Compile for the engine that suits the pattern. Compiled later than construction only
+        when its rule file was validated in an earlier run (``trusted_patterns``), so the syntax
+        check is made only at construction."""
         pattern, ignorecase = self.pattern, self.ignorecase
         compiled, engine = None, "regex"
         if not _NOT_FOR_RE2.search(pattern):
@@ -407,7 +410,8 @@ class UserPattern:
                 compiled = compile_regex_module(pattern, int(flags))
             except regex.error as error:
                 raise re.error(str(error)) from None
-            re.compile(pattern, re.IGNORECASE if ignorecase else 0)  # Python's own syntax check
+            if check_syntax:  # Python's own syntax check too
+                re.compile(pattern, re.IGNORECASE if ignorecase else 0)
         self._engine, self._compiled = engine, compiled
 
     def _guarded(self, method: str, *args):

@@ -16,7 +16,7 @@ import os
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from . import cache
 
@@ -24,6 +24,9 @@ _MISSING = object()
 # Words looked up one by one before the whole table is read into memory: one story needs a few
 # hundred; a run over many stories soon needs so many that loading the table whole is cheaper.
 _BULK_AFTER = 2000
+# Fewer words than this are looked up one by one; SQLite takes at most 999 parameters a query.
+_PREFETCH_FROM = 8
+_WORDS_PER_QUERY = 500
 
 
 class WordTable:
@@ -55,6 +58,31 @@ class WordTable:
                 self._memo.clear()
             self._memo[word] = found
         return default if found is None else found
+
+    def prefetch(self, words: Iterable[str]) -> None:
+        """Look up the ``words`` not asked for before in a few queries rather than one each (a
+        story's few hundred words are one round trip to SQLite); ``get`` then answers from memory."""
+        memo = self._memo
+        wanted = list({word for word in words if word not in memo})
+        if len(wanted) < _PREFETCH_FROM or self._in_memory is not None:
+            return
+        with self._lock:
+            if self._in_memory is None and (self._connection is None or self._pid != os.getpid()):
+                self._open()
+            if self._in_memory is not None or self._queries + len(wanted) > _BULK_AFTER:
+                return  # a long run: ``get`` is about to read the table whole
+            self._queries += len(wanted)
+            if len(memo) + len(wanted) >= 500_000:
+                memo.clear()
+            try:
+                for first in range(0, len(wanted), _WORDS_PER_QUERY):
+                    chunk = wanted[first:first + _WORDS_PER_QUERY]
+                    marks = ",".join("?" * len(chunk))
+                    found = dict(self._connection.execute(f"SELECT word, value FROM words WHERE word IN ({marks})", chunk))
+                    for word in chunk:
+                        memo[word] = found.get(word)
+            except sqlite3.Error:
+                return  # ``get`` meets the same trouble and rebuilds the table
 
     def getter(self) -> Callable[[str], float | None]:
         """The quickest ``get`` for now: the plain dictionary's once the table is in memory."""

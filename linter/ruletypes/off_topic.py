@@ -184,6 +184,12 @@ class WordWeights:
 _NOT_NAME, _NAME, _NAME_MID_SENTENCE = 0, 1, 2
 
 
+def _looked_up_as(word: str) -> str:
+    """The form of a word as written that is looked up in the frequency table."""
+    lower = word.lower()
+    return lower[:-2] if lower.endswith(("'s", "’s")) else lower
+
+
 class _Token(NamedTuple):
     """All ``_terms`` needs of one word as written."""
 
@@ -225,15 +231,17 @@ class _Tokens:
     def learn(self, words: Iterable[str]) -> None:
         """Reads the words not seen before."""
         table = self.table
-        for word in words:
-            if word not in table:
+        new = [word for word in words if word not in table]
+        prefetch = getattr(self.weights.table, "prefetch", None)
+        if prefetch is not None and new:
+            prefetch(_looked_up_as(word) for word in new)  # one query for the story's new words
+        for word in new:
+            if word not in table:  # (a word may come twice)
                 self[word]
 
     def _read(self, word: str) -> _Token:
         settings = self.settings
-        lower = word.lower()
-        if lower.endswith(("'s", "’s")):
-            lower = lower[:-2]
+        lower = _looked_up_as(word)
         stem, zipf, weight = self.weights.entry(lower, settings.stem_length)
         name = _NOT_NAME
         if weight > 0.0 and word[0].isupper() and zipf < _COMMON_ZIPF:
