@@ -74,7 +74,7 @@ def installation_stamp() -> list:
     return stamp
 
 
-_VERSIONS_FILE = "package-versions.marshal"
+_VERSIONS_FILE = "package-versions-by-path.marshal"
 _versions: dict[str, str | None] | None = None
 
 
@@ -86,9 +86,9 @@ def package_version(name: str) -> str | None:
     global _versions
     if _versions is None:
         stamp = installation_stamp()
-        stored = read(_VERSIONS_FILE)
-        kept = stored.get("versions") if isinstance(stored, dict) and stored.get("stamp") == stamp else None
-        _versions = dict(kept) if isinstance(kept, dict) else {}
+        kept = _stored_versions().get(_places(stamp))
+        valid = isinstance(kept, dict) and kept.get("stamp") == stamp and isinstance(kept.get("versions"), dict)
+        _versions = dict(kept["versions"]) if valid else {}
         _versions["\0stamp"] = stamp  # type: ignore[assignment]
     if name not in _versions:
         from importlib.metadata import PackageNotFoundError, version
@@ -98,8 +98,23 @@ def package_version(name: str) -> str | None:
         except PackageNotFoundError:
             _versions[name] = None
         stamp = _versions["\0stamp"]
-        write(_VERSIONS_FILE, {"stamp": stamp, "versions": {k: v for k, v in _versions.items() if k != "\0stamp"}})
+        # One entry per set of search paths (the command, a pre-commit environment, the test
+        # runner), so that running copydesk from several does not throw each other's away.
+        stored = _stored_versions()
+        if len(stored) >= 16:
+            stored.clear()
+        stored[_places(stamp)] = {"stamp": stamp, "versions": {k: v for k, v in _versions.items() if k != "\0stamp"}}
+        write(_VERSIONS_FILE, stored)
     return _versions[name]
+
+
+def _places(stamp: list) -> tuple:
+    return tuple(entry for entry, _ in stamp[2:])
+
+
+def _stored_versions() -> dict:
+    stored = read(_VERSIONS_FILE)
+    return stored if isinstance(stored, dict) else {}
 
 
 class Memo:

@@ -488,3 +488,22 @@ def test_the_cache_folder_follows_the_variables_that_name_it(tmp_path, monkeypat
     assert cache.cache_dir() == tmp_path / "home" / ".cache" / "copydesk"
     assert cache.write("probe.marshal", [1, 2]) and cache.read("probe.marshal") == [1, 2]
     assert (tmp_path / "home" / ".cache" / "copydesk" / "probe.marshal").is_file()
+
+
+def test_package_versions_of_two_environments_are_both_kept(cache_dir, monkeypatch) -> None:
+    import importlib.metadata
+    import sys
+
+    from linter import cache
+
+    monkeypatch.setattr(cache, "_versions", None)
+    assert cache.package_version("PyYAML") == importlib.metadata.version("PyYAML")
+    other = cache_dir.parent / "other-site-packages"
+    other.mkdir()
+    monkeypatch.setattr(sys, "path", [*sys.path, str(other)])  # as another environment would run
+    monkeypatch.setattr(cache, "_versions", None)
+    assert cache.package_version("PyYAML") == importlib.metadata.version("PyYAML")
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: (_ for _ in ()).throw(AssertionError(name)))
+    monkeypatch.setattr(sys, "path", sys.path[:-1])  # the first environment again: still known
+    monkeypatch.setattr(cache, "_versions", None)
+    assert cache.package_version("PyYAML") == importlib.metadata.distribution("PyYAML").version
