@@ -12,6 +12,11 @@ import os
 from pathlib import Path
 from typing import Any
 
+try:  # hashlib's own BLAKE2, without hashlib loading OpenSSL first (4 ms of every start)
+    from _blake2 import blake2b
+except ImportError:  # a Python built without it
+    from hashlib import blake2b
+
 
 _cache_dir_for: tuple = (None, None)  # (the variables, the folder they give)
 
@@ -136,9 +141,8 @@ class Memo:
         if self.values is None:
             stored = read(self.name)
             self.values = stored if isinstance(stored, dict) else {}
-        import hashlib
 
-        key = hashlib.blake2b(repr(args).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        key = blake2b(repr(args).encode("utf-8", "surrogatepass"), digest_size=16).digest()
         if key in self.values:
             return self.values[key]
         value = self.function(*args)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from .findings import Applicability, Severity
-from . import loading
+from . import cache, loading
 from .loading import RuleLoadError, _line_of, parse_yaml
 from .ruletypes.base import RuleType
 
@@ -144,12 +144,11 @@ def find_config(start: Path) -> Path | None:
 
 
 def _config_digest(text: str) -> bytes:
-    import hashlib
     import json
     import sys
 
     schema = json.dumps(CONFIG_SCHEMA, sort_keys=True)
-    return hashlib.blake2b(f"config\0{sys.version_info[:2]}\0{schema}\0{text}".encode("utf-8", "surrogatepass"),
+    return cache.blake2b(f"config\0{sys.version_info[:2]}\0{schema}\0{text}".encode("utf-8", "surrogatepass"),
                            digest_size=16).digest()
 
 

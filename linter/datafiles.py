@@ -19,8 +19,6 @@ class DataFileError(ValueError):
 
 @lru_cache(maxsize=128)
 def _parse(path: str, stamp: int) -> Any:
-    import hashlib
-
     from . import cache
 
     try:
@@ -28,7 +26,7 @@ def _parse(path: str, stamp: int) -> Any:
         text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise DataFileError(f"cannot read {path}: {error}") from None
-    name = f"data-{hashlib.blake2b(raw, digest_size=16).hexdigest()}.marshal"
+    name = f"data-{cache.blake2b(raw, digest_size=16).hexdigest()}.marshal"
     stored = cache.read(name)
     if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == "yaml":
         return stored[1]

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
+from . import cache
 from .article import SCOPES
 from .findings import Applicability, Severity
 from .patterns import trusted_patterns
@@ -104,8 +105,6 @@ class RuleTypeEntry:
 @lru_cache(maxsize=1)
 def rule_type_entry_points() -> Mapping[str, RuleTypeEntry]:
     """Registered rule types by name; built-ins come through the same group as plugins."""
-    from . import cache
-
     stamp = cache.installation_stamp()
     places = tuple(entry for entry, _ in stamp[2:])  # one entry per search path (tests, tools)
     stored = cache.read(_ENTRY_POINTS_CACHE)
@@ -167,25 +166,19 @@ _newly_validated: set[bytes] = set()
 
 @lru_cache(maxsize=None)
 def _schema_digest(type_name: str) -> bytes:
-    import hashlib
     import json
-
     import sys
 
     # Python's version too: a pattern valid on one may not compile on another.
     text = json.dumps(_schema(type_name), sort_keys=True, default=str)
-    return hashlib.blake2b(f"{sys.version_info[:2]}\0{type_name}\0{text}".encode(), digest_size=16).digest()
+    return cache.blake2b(f"{sys.version_info[:2]}\0{type_name}\0{text}".encode(), digest_size=16).digest()
 
 
 def _file_digest(type_name: str, text: str) -> bytes:
-    import hashlib
-
-    return hashlib.blake2b(_schema_digest(type_name) + text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    return cache.blake2b(_schema_digest(type_name) + text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _known_valid() -> set[bytes]:
-    from . import cache
-
     folder = str(cache.cache_dir())
     if folder not in _validated:
         stored = cache.read(_VALIDATED_CACHE)
@@ -197,8 +190,6 @@ def _remember_validated() -> None:
     """Write the digests of files validated in this run to the cache (at most 4,000)."""
     if not _newly_validated:
         return
-    from . import cache
-
     known = _known_valid()
     new = set(_newly_validated)
     _newly_validated.clear()
@@ -284,14 +275,10 @@ _newly_parsed: dict[bytes, Any] = {}
 
 
 def _text_digest(text: str) -> bytes:
-    import hashlib
-
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    return cache.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _parsed_before() -> dict[bytes, bytes]:
-    from . import cache
-
     folder = str(cache.cache_dir())
     if folder not in _parsed:
         stored = cache.read(_PARSED_CACHE)
@@ -310,8 +297,6 @@ def _remember_parsed() -> None:
     if not _newly_parsed:
         return
     import marshal
-
-    from . import cache
 
     known = _parsed_before()
     for digest, data in _newly_parsed.items():
@@ -457,7 +442,5 @@ def load_rules(dirs: Iterable[Path] | None = None, *, include_bundled: bool = Tr
             rules[rule.spec.id] = rule
     _remember_validated()
     _remember_parsed()
-    from . import cache
-
     cache.flush()  # what rule types worked out while loading, for the next run
     return RuleSet(tuple(rules[k] for k in sorted(rules)))

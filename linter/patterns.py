@@ -67,10 +67,8 @@ _programs_written = 0
 
 
 def _program_key(pattern: str, flags: int) -> bytes:
-    import hashlib
-
     text = f"{_sre.MAGIC}\0{flags}\0{pattern}".encode("utf-8", "surrogatepass")
-    return hashlib.blake2b(text, digest_size=16).digest()
+    return cache.blake2b(text, digest_size=16).digest()
 
 
 def compile_re(pattern: str, flags: int = 0) -> re.Pattern[str]:
@@ -142,12 +140,11 @@ _REGEX_LOCK = threading.Lock()
 
 def compile_regex_module(pattern: str, flags: int):
     """``regex.compile(pattern, flags)``, with the compiled program kept across runs."""
-    import hashlib
 
     import regex
 
     version = getattr(regex, "__version__", "")
-    key = hashlib.blake2b(f"regex {version}\0{flags}\0{pattern}".encode("utf-8", "surrogatepass"),
+    key = cache.blake2b(f"regex {version}\0{flags}\0{pattern}".encode("utf-8", "surrogatepass"),
                           digest_size=16).digest()
     name = f"{_PROGRAMS_DIR}/{key.hex()}.marshal"
     stored = _read_regex_program(name)
@@ -221,14 +218,13 @@ def _plain_numbers(value):
 def _read_regex_program(name: str) -> tuple | None:
     """The stored arguments, if the file holds them exactly as written: the C engine trusts the
     program it is given, so a damaged one must never reach it."""
-    import hashlib
     import marshal
 
     stored = cache.read(name)
     if not (isinstance(stored, tuple) and len(stored) == 2 and all(isinstance(part, bytes) for part in stored)):
         return None
     checksum, blob = stored
-    if hashlib.blake2b(blob, digest_size=16).digest() != checksum:
+    if cache.blake2b(blob, digest_size=16).digest() != checksum:
         return None
     try:
         arguments = marshal.loads(blob)
@@ -238,7 +234,6 @@ def _read_regex_program(name: str) -> tuple | None:
 
 
 def _store_regex_program(name: str, arguments: tuple) -> None:
-    import hashlib
     import marshal
 
     global _programs_written
@@ -246,7 +241,7 @@ def _store_regex_program(name: str, arguments: tuple) -> None:
         blob = marshal.dumps(arguments)
     except ValueError:
         return  # something marshal cannot keep: compiled afresh next time
-    cache.write(name, (hashlib.blake2b(blob, digest_size=16).digest(), blob))
+    cache.write(name, (cache.blake2b(blob, digest_size=16).digest(), blob))
     _programs_written += 1
 
 

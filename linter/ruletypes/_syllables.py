@@ -118,7 +118,6 @@ def _hyphenation_patterns(lang: str) -> None:
     """Hand pyphen its parsed patterns for ``lang`` from the cache folder, or parse them and
     store them. pyphen keeps one parsed dictionary per file (``pyphen.hdcache``); it is filled
     here before textstat asks for it. Anything unexpected leaves pyphen to parse the file."""
-    import hashlib
 
     import pyphen
 
@@ -126,7 +125,7 @@ def _hyphenation_patterns(lang: str) -> None:
         path = pyphen.LANGUAGES[pyphen.language_fallback(lang)]
         if path in pyphen.hdcache:
             return
-        digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        digest = cache.blake2b(path.read_bytes(), digest_size=16).hexdigest()
     except (KeyError, TypeError, OSError, AttributeError):
         return
     name = f"pyphen-{pyphen.__version__}-{digest}.marshal"
