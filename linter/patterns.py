@@ -459,6 +459,13 @@ class UserPattern:
 
 
 def required_text(pattern: str) -> str | None:
+    """The longest run of literal characters every match of ``pattern`` contains (see
+    :func:`_required_text`); kept in the cache folder across runs (parsing a rule's patterns
+    again in every run cost a one-file run some milliseconds)."""
+    return _REQUIRED(pattern)
+
+
+def _required_text(pattern: str) -> str | None:
     """The longest run of literal characters every match of ``pattern`` contains (" (" in
     ``\\w+ \\((?:[A-Z]{2,8})\\)``), or None when it has no run of two or more. Case-sensitive: use
     it only for patterns matched case-sensitively, and note that a match of the pattern holds
@@ -496,6 +503,9 @@ def required_text(pattern: str) -> str | None:
     walk(items)
     end_run()
     return best if len(best) >= 2 else None
+
+
+_REQUIRED = cache.Memo("required-text", _required_text)
 
 
 # Anchors match at a block's edges but not inside the article's joined text.

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 from ..article import Block, Suppression
+from ..patterns import compile_re
 
 # "NEW ORLEANS (AP) — ", "WASHINGTON — ", "LONDON, Oct. 11 (Reuters) - "
-_DATELINE = re.compile(
+_DATELINE = compile_re(
     r"""^(?P<dateline>[A-Z][A-Z .'\-]{1,40}[A-Z.](?:,\s+[A-Z][A-Za-z.]+(?:\s+[A-Za-z.]+)?)?"""
     r"""(?:,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?(?:\s*\((?:AP|Reuters|AFP|UPI|CNN|[A-Z][\w ]{0,20})\))?)"""
     r"""\s*(?:—|–|--|-)\s+"""
@@ -25,7 +26,7 @@ def split_dateline(paragraph: Block) -> tuple[Block | None, Block]:
     return dateline, rest
 
 
-_BYLINE_WORD = re.compile(r"^(?:[A-Z][\w'’.\-]*|and|of|the|de|van|von|la|le|da|[A-Z]{2,}|,|&)$")
+_BYLINE_WORD = compile_re(r"^(?:[A-Z][\w'’.\-]*|and|of|the|de|van|von|la|le|da|[A-Z]{2,}|,|&)$")
 
 
 def looks_like_byline(text: str) -> bool:
@@ -42,7 +43,7 @@ def looks_like_byline(text: str) -> bool:
 
 
 # <!-- copydesk-disable RULE --> ... <!-- copydesk-enable RULE -->, <!-- copydesk-disable-next-line RULE -->
-_COMMENT = re.compile(r"<!--\s*copydesk-(disable-next-line|disable|enable)\b\s*([\w.\-, ]*?)\s*-->")
+_COMMENT = compile_re(r"<!--\s*copydesk-(disable-next-line|disable|enable)\b\s*([\w.\-, ]*?)\s*-->")
 
 
 def find_suppressions(source: str) -> tuple[Suppression, ...]:

@@ -13,6 +13,7 @@ import re
 from html.parser import HTMLParser
 
 from ..article import Article, TextMap
+from ..patterns import compile_re
 from .common import find_suppressions
 from .markdown import TextBuilder, assemble_blocks, keep_spans, trim
 
@@ -49,9 +50,9 @@ _CLASS_KINDS = {
 _CLOSES_P = set(_BLOCK_KINDS) - {"html", "body", "head", "title"} | {"hr", "table", "pre", "form", "nav"}
 # <meta> names that carry the publication date.
 _PUBLISHED_NAMES = {"article:published_time", "published", "pubdate", "date", "dc.date"}
-_NEWLINE = re.compile("\n")
-_BREAK_RUN = re.compile(r"[ \t\r\f\v]*\n\s*")
-_ENTITY = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
+_NEWLINE = compile_re("\n")
+_BREAK_RUN = compile_re(r"[ \t\r\f\v]*\n\s*")
+_ENTITY = compile_re(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
 
 
 class _Element:
@@ -130,13 +131,13 @@ def _doomed_openers(source: str) -> list[int]:
     return doomed
 
 
-_LT = re.compile("<")
-_AMP_HASH = re.compile("&#")
-_CHARREF = re.compile("&#(?:[0-9]+|[xX][0-9a-fA-F]+)[^0-9a-fA-F]")  # as html.parser reads one
-_COMMENT_CLOSE = re.compile(r"--\s*>")
-_SECTION_CLOSE = re.compile(r"]\s*]\s*>")
-_MS_SECTION_CLOSE = re.compile(r"]\s*>")
-_SECTION_NAME = re.compile(r"[a-zA-Z][-_.a-zA-Z0-9]*")
+_LT = compile_re("<")
+_AMP_HASH = compile_re("&#")
+_CHARREF = compile_re("&#(?:[0-9]+|[xX][0-9a-fA-F]+)[^0-9a-fA-F]")  # as html.parser reads one
+_COMMENT_CLOSE = compile_re(r"--\s*>")
+_SECTION_CLOSE = compile_re(r"]\s*]\s*>")
+_MS_SECTION_CLOSE = compile_re(r"]\s*>")
+_SECTION_NAME = compile_re(r"[a-zA-Z][-_.a-zA-Z0-9]*")
 
 
 class _ArticleParser(HTMLParser):

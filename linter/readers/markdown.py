@@ -17,6 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from ..article import Article, Block, Piece, TextMap
+from ..patterns import compile_re
 from .common import find_suppressions, looks_like_byline, split_dateline
 
 # --------------------------------------------------------------------------------------------
@@ -136,7 +137,7 @@ def trim(text: str, tmap: TextMap) -> tuple[str, TextMap]:
     return keep_spans(text, tmap, [(start, end)])
 
 
-_BY_LINE = re.compile(r"^(?:By|BY)\s+\S")
+_BY_LINE = compile_re(r"^(?:By|BY)\s+\S")
 
 
 def number_blocks(blocks: Iterable[Block]) -> list[Block]:
@@ -183,8 +184,8 @@ def assemble_blocks(candidates: Iterable[tuple[str, str, TextMap]]) -> list[Bloc
 # YAML front matter
 # --------------------------------------------------------------------------------------------
 
-_FRONT_MATTER_OPEN = re.compile(r"\A(\ufeff?)---[ \t]*\r?\n")
-_FRONT_MATTER_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
+_FRONT_MATTER_OPEN = compile_re(r"\A(\ufeff?)---[ \t]*\r?\n")
+_FRONT_MATTER_CLOSE = compile_re(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
 _NULL_TAG = "tag:yaml.org,2002:null"
 
 # Double-quoted YAML escapes that decode to a single character.
@@ -345,7 +346,7 @@ def _scan_scalar(content: str, start: int, end: int, style: str | None, base: in
 # CommonMark plus tables (so table cells are recognised and skipped, not read as prose). Entities
 # and backslash escapes stay separate tokens ("text_join" off) so they map as atomic pieces.
 _MARKDOWN = MarkdownIt("commonmark").enable("table").disable("text_join")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE_BREAK = compile_re(r"\r\n|\r|\n")
 
 
 def read(source: str) -> Article:

@@ -3,12 +3,11 @@ a short last line may be a byline."""
 
 from __future__ import annotations
 
-import re
-
 from ..article import Article, Block, TextMap
+from ..patterns import compile_re
 from .common import looks_like_byline, split_dateline
 
-_BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n(?:[ \t\r\f\v]*\n)*")
+_BLANK_LINES = compile_re(r"\n[ \t\r\f\v]*\n(?:[ \t\r\f\v]*\n)*")
 
 
 def paragraph_spans(source: str, offset: int = 0, end: int | None = None) -> list[tuple[int, int]]:
