@@ -62,9 +62,11 @@ class WordTable:
     def prefetch(self, words: Iterable[str]) -> None:
         """Look up the ``words`` not asked for before in a few queries rather than one each (a
         story's few hundred words are one round trip to SQLite); ``get`` then answers from memory."""
+        if self._in_memory is not None:  # a long run: the table is in memory, nothing to fetch
+            return
         memo = self._memo
         wanted = list({word for word in words if word not in memo})
-        if len(wanted) < _PREFETCH_FROM or self._in_memory is not None:
+        if len(wanted) < _PREFETCH_FROM:
             return
         with self._lock:
             if self._in_memory is None and (self._connection is None or self._pid != os.getpid()):
